@@ -1,0 +1,3 @@
+"""letters: batch Chinese demand letters and notices with a tamper-evident issue log."""
+
+__version__ = "0.1.0"

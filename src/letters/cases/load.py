@@ -1,0 +1,251 @@
+"""Read case data from CSV (UTF-8, UTF-8 with BOM, GB18030/GBK), .xlsx and JSON
+into :class:`~letters.model.RawRow` objects keyed by field name.
+
+Headers may be field names, Chinese labels or aliases (see ``fields.toml``).
+Nothing is typed or checked here beyond the file's structure: that is
+:mod:`letters.cases.validate`'s job, so that every problem is reported at once.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+from collections.abc import Sequence
+from decimal import Decimal
+from pathlib import Path
+from typing import Any
+
+from letters.errors import InputError, Location, Problem, Severity
+from letters.model import Cell, RawRow
+from letters.schema import Field, Level, Schema, is_blank, normalize_header
+
+SUPPORTED_SUFFIXES = (".csv", ".xlsx", ".json")
+# Rows above the header that a clerk's export may carry (a title, a date line).
+_HEADER_SEARCH_ROWS = 5
+_ITEM_KEYS = {"items", "明细", "项目明细", "amount_lines"}
+_GUARANTOR_KEYS = {"guarantors", "保证人", "保证人列表"}
+
+
+def decode_csv_bytes(data: bytes, encoding: str | None = None) -> tuple[str, str]:
+    """Decode a CSV file: forced ``encoding``, else UTF-8 (with or without BOM), else GB18030.
+
+    GB18030 is a superset of GBK and GB2312, so Excel's "CSV (逗号分隔)" export
+    on a Chinese Windows decodes with it.
+
+    >>> decode_csv_bytes("债务人".encode("gbk"))
+    ('债务人', 'gb18030')
+    >>> decode_csv_bytes(b"\\xef\\xbb\\xbfcase_id")
+    ('case_id', 'utf-8-sig')
+    """
+    if encoding:
+        return data.decode(encoding), encoding
+    if data.startswith(b"\xef\xbb\xbf"):
+        return data.decode("utf-8-sig"), "utf-8-sig"
+    try:
+        return data.decode("utf-8"), "utf-8"
+    except UnicodeDecodeError:
+        return data.decode("gb18030"), "gb18030"
+
+
+def _find_header(rows: Sequence[Sequence[object]], schema: Schema) -> int:
+    """Index of the header row: the first of the top rows naming two or more fields."""
+    index = schema.header_index()
+    for number, row in enumerate(rows[:_HEADER_SEARCH_ROWS]):
+        known = sum(1 for cell in row if isinstance(cell, str) and normalize_header(cell) in index)
+        if known >= 2:
+            return number
+    return 0
+
+
+def _table_rows(
+    grid: list[list[object]], schema: Schema, source: str
+) -> tuple[list[RawRow], list[Problem]]:
+    """Map a grid (header row somewhere at the top, then data) to rows by field name."""
+    problems: list[Problem] = []
+    if not grid:
+        raise InputError([Problem("the file is empty", Location(source), "export the sheet again")])
+    header_at = _find_header(grid, schema)
+    headers = ["" if h is None else str(h).strip() for h in grid[header_at]]
+    index = schema.header_index()
+    columns: dict[int, Field] = {}
+    seen: dict[str, str] = {}
+    for position, header in enumerate(headers):
+        if not header:
+            continue
+        spec = index.get(normalize_header(header))
+        where = Location(source, header_at + 1, header)
+        if spec is None:
+            problems.append(
+                Problem(
+                    f'column "{header}" is not a field of this template; it is ignored',
+                    where,
+                    "see `letters templates show TEMPLATE` for the field names",
+                    Severity.WARNING,
+                )
+            )
+            continue
+        if spec.name in seen:
+            problems.append(
+                Problem(
+                    f'columns "{seen[spec.name]}" and "{header}" both mean {spec.name} ({spec.label})',
+                    where,
+                    "delete or rename one of them",
+                )
+            )
+            continue
+        seen[spec.name] = header
+        columns[position] = spec
+    rows: list[RawRow] = []
+    for offset, values in enumerate(grid[header_at + 1 :], start=header_at + 2):
+        if all(is_blank(v) for v in values):
+            continue
+        location = Location(source, offset)
+        cells = {
+            spec.name: Cell(values[pos], location.with_column(headers[pos]))
+            for pos, spec in columns.items()
+            if pos < len(values) and not is_blank(values[pos])
+        }
+        extra = [
+            v for pos, v in enumerate(values) if pos >= len(headers) and not is_blank(v)
+        ]
+        if extra:
+            problems.append(
+                Problem(
+                    f"the row has {len(extra)} value(s) to the right of the last header",
+                    location,
+                    "a stray comma or cell; check that the row's values sit under the right headers",
+                )
+            )
+        rows.append(RawRow(location, cells))
+    for spec in schema.fields:
+        return rows, problems
+
+
+def read_csv(path: Path, schema: Schema, encoding: str | None = None) -> tuple[list[RawRow], list[Problem]]:
+    try:
+        text, _ = decode_csv_bytes(path.read_bytes(), encoding)
+    except (UnicodeDecodeError, LookupError) as error:
+        raise InputError(
+            [Problem(f"cannot decode the file as {encoding}: {error}", Location(str(path)),
+                     "leave out --encoding to detect UTF-8/GB18030, or name the right one")]
+        ) from None
+    grid: list[list[object]] = [list(r) for r in csv.reader(io.StringIO(text, newline=""))]
+    return _table_rows(grid, schema, str(path))
+
+
+def read_xlsx(path: Path, schema: Schema, sheet: str | None = None) -> tuple[list[RawRow], list[Problem]]:
+    import openpyxl
+    from openpyxl.utils.exceptions import InvalidFileException
+
+    try:
+        workbook = openpyxl.load_workbook(path, read_only=True, data_only=True)
+    except (InvalidFileException, OSError, KeyError, ValueError) as error:
+        raise InputError(
+            [Problem(f"cannot open the workbook: {error}", Location(str(path)),
+                     "save it from Excel/WPS as .xlsx (Excel 工作簿)")]
+        ) from None
+    try:
+        if sheet is not None and sheet not in workbook.sheetnames:
+            raise InputError(
+                [Problem(f'no sheet named "{sheet}"', Location(str(path)),
+                         f"sheets: {', '.join(workbook.sheetnames)}")]
+            )
+        worksheet = workbook[sheet] if sheet else workbook.worksheets[0]
+        grid = [list(row) for row in worksheet.iter_rows(values_only=True)]
+    finally:
+        workbook.close()
+    source = f"{path}[{worksheet.title}]" if len(workbook.sheetnames) > 1 else str(path)
+    return _table_rows(grid, schema, source)
+
+
+def _json_cells(obj: dict[str, Any], path: str, source: str, schema: Schema,
+                problems: list[Problem]) -> dict[str, Cell]:
+    cells: dict[str, Cell] = {}
+    index = schema.header_index()
+    for key, value in obj.items():
+        if key in _ITEM_KEYS or key in _GUARANTOR_KEYS:
+            continue
+        where = Location(source, None, f"{path}.{key}")
+        spec = index.get(normalize_header(key))
+        if spec is None:
+            problems.append(Problem(f'"{key}" is not a field of this template; it is ignored',
+                                    where, "see `letters templates show TEMPLATE`",
+                                    Severity.WARNING))
+            continue
+        if isinstance(value, dict | list):
+            problems.append(Problem(f"{key} must be a single value, not a list or object", where))
+            continue
+        if spec.name in cells:
+            problems.append(Problem(f'"{key}" repeats {spec.name} ({spec.label})', where,
+                                    "keep one of the two keys"))
+            continue
+        if not is_blank(value):
+            cells[spec.name] = Cell(value, where)
+    return cells
+
+
+def read_json(path: Path, schema: Schema) -> tuple[list[RawRow], list[Problem]]:
+    """A list of cases, or ``{"cases": [...]}``; a case may nest ``items`` and ``guarantors``."""
+    source = str(path)
+    try:
+        data = json.loads(path.read_bytes().decode("utf-8-sig"), parse_float=Decimal)
+    except (UnicodeDecodeError, json.JSONDecodeError) as error:
+        line = getattr(error, "lineno", None)
+        raise InputError([Problem(f"not valid JSON: {error}", Location(source, line),
+                                  "check commas and quotes near that line")]) from None
+    if isinstance(data, dict) and isinstance(data.get("cases"), list):
+        cases, prefix = data["cases"], "cases"
+    elif isinstance(data, list):
+        cases, prefix = data, ""
+    else:
+        raise InputError([Problem('expected a list of cases or {"cases": [...]}', Location(source))])
+    rows: list[RawRow] = []
+    problems: list[Problem] = []
+    for number, case in enumerate(cases):
+        path_text = f"{prefix}[{number}]"
+        if not isinstance(case, dict):
+            problems.append(Problem("a case must be a JSON object", Location(source, None, path_text)))
+            continue
+        cells = _json_cells(case, path_text, source, schema, problems)
+        rows.append(RawRow(Location(source, None, path_text), cells))
+        case_id_cell = cells.get("case_id")
+        for keys, name in ((_ITEM_KEYS, "items"), (_GUARANTOR_KEYS, "guarantors")):
+            for key in keys & case.keys():
+                nested = case[key]
+                if not isinstance(nested, list) or not all(isinstance(n, dict) for n in nested):
+                    problems.append(Problem(f"{key} must be a list of objects",
+                                            Location(source, None, f"{path_text}.{key}")))
+                    continue
+                for position, child in enumerate(nested):
+                    child_path = f"{path_text}.{key}[{position}]"
+                    child_cells = _json_cells(child, child_path, source, schema, problems)
+                    if case_id_cell is not None:
+                        child_cells.setdefault("case_id", case_id_cell)
+                    misplaced = [n for n in child_cells if schema.field(n).level is Level.CASE
+                                 and n != "case_id"]
+                    for field_name in misplaced:
+                        problems.append(Problem(
+                            f"{field_name} belongs to the case, not to one of its {name}",
+                            child_cells[field_name].location, "move it up to the case object"))
+                    rows.append(RawRow(Location(source, None, child_path), child_cells))
+    return rows, problems
+
+
+def read_rows(
+    path: Path, schema: Schema, *, encoding: str | None = None, sheet: str | None = None
+) -> tuple[list[RawRow], list[Problem]]:
+    """Rows of a case file, chosen by its suffix; file-level problems alongside."""
+    suffix = path.suffix.lower()
+    if not path.is_file():
+        raise InputError([Problem("file not found", Location(str(path)))])
+    if suffix == ".csv":
+        return read_csv(path, schema, encoding)
+    if suffix == ".xlsx":
+        return read_xlsx(path, schema, sheet)
+    if suffix == ".json":
+        return read_json(path, schema)
+    hint = "save the sheet as .xlsx or CSV" if suffix in {".xls", ".et", ".numbers"} else None
+    raise InputError([Problem(f"unsupported file type {suffix or '(none)'}; use "
+                              + ", ".join(SUPPORTED_SUFFIXES), Location(str(path)), hint)])
+

@@ -1,0 +1,343 @@
+"""Turn raw rows into validated cases, reporting every problem at once.
+
+Rows with the same ``case_id`` form one case: each row may add an amount line
+(item) and a guarantor; the case's own fields may be repeated on every row
+(they must then agree) or left empty on the extra rows.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass, field
+from datetime import date
+from decimal import Decimal
+
+from letters.dates import format_cn_date
+from letters.errors import Location, Problem, Severity, ValueProblem
+from letters.model import Case, Cell, InvalidCase, RawRow, canonical_value
+from letters.money import format_amount
+from letters.schema import Field, Level, Schema
+
+TODAY = "today"
+
+
+@dataclass
+class Validation:
+    """Valid cases, invalid cases, and every problem (file-level and per case) in input order."""
+
+    cases: list[Case] = field(default_factory=list)
+    invalid: list[InvalidCase] = field(default_factory=list)
+    problems: list[Problem] = field(default_factory=list)
+
+    @property
+    def errors(self) -> list[Problem]:
+        return [p for p in self.problems if p.is_error]
+
+    @property
+    def warnings(self) -> list[Problem]:
+        return [p for p in self.problems if not p.is_error]
+
+
+@dataclass
+class _Builder:
+    """Problems of one case, and where each typed value came from."""
+
+    case_id: str
+    origin: Location
+    problems: list[Problem] = field(default_factory=list)
+
+    def error(self, message: str, where: Location | None, hint: str | None = None) -> None:
+        self.problems.append(Problem(message, where or self.origin, hint, case_id=self.case_id))
+
+    def warning(self, message: str, where: Location | None, hint: str | None = None) -> None:
+        self.problems.append(
+            Problem(message, where or self.origin, hint, Severity.WARNING, case_id=self.case_id)
+        )
+
+
+def _display(value: object) -> str:
+    if isinstance(value, Decimal):
+        return format_amount(value)
+    if isinstance(value, date):
+        return value.isoformat()
+    return str(canonical_value(value))
+
+
+def _parse(spec: Field, cell: Cell, builder: _Builder) -> object | None:
+    try:
+        return spec.parse(cell.value)
+    except ValueProblem as problem:
+        builder.error(f"{spec.label} ({spec.name}): {problem.message}", cell.location, problem.hint)
+        return None
+
+
+def _default(spec: Field, today: date) -> object | None:
+    if spec.default is None:
+        return None
+    if spec.default == TODAY:
+        return today
+    return spec.parse(spec.default)
+
+
+def _case_values(
+    schema: Schema, rows: Sequence[RawRow], builder: _Builder, today: date,
+    absent: Mapping[str, Problem],
+) -> tuple[dict[str, object], dict[str, Location]]:
+    values: dict[str, object] = {}
+    where: dict[str, Location] = {}
+    for spec in schema.at_level(Level.CASE):
+        first: tuple[object, Cell] | None = None
+        for row in rows:
+            cell = row.cells.get(spec.name)
+            if cell is None:
+                continue
+            parsed = _parse(spec, cell, builder)
+            if parsed is None:
+                continue
+            if first is None:
+                first = (parsed, cell)
+            elif parsed != first[0]:
+                builder.error(
+                    f'{spec.label} ({spec.name}) differs between rows of case {builder.case_id}: '
+                    f'"{_display(first[0])}" in {first[1].location} and "{_display(parsed)}" here',
+                    cell.location,
+                    "a case's own fields must agree on every row; leave them empty on the "
+                    "extra rows or correct one",
+                )
+        if first is not None:
+            values[spec.name], where[spec.name] = first[0], first[1].location
+            continue
+        if any(spec.name in row.cells for row in rows):
+            continue  # present but unparsable: already reported
+        default = _default(spec, today)
+        if default is not None:
+            values[spec.name] = default
+        elif spec.required:
+            if spec.name in absent:
+                builder.problems.append(absent[spec.name])
+            else:
+                builder.error(
+                    f"{spec.label} ({spec.name}) is required but empty",
+                    rows[0].location.with_column(spec.label),
+                    f"fill it in, e.g. {spec.example}" if spec.example else None,
+                )
+    return values, where
+
+
+def _level_records(
+    schema: Schema, rows: Sequence[RawRow], level: Level, builder: _Builder, today: date
+) -> list[tuple[dict[str, object], dict[str, Location]]]:
+    """One record per row that has any field of ``level``."""
+    specs = schema.at_level(level)
+    records = []
+    for row in rows:
+        if not any(spec.name in row.cells for spec in specs):
+            continue
+        record: dict[str, object] = {}
+        where: dict[str, Location] = {}
+        complete = True
+        for spec in specs:
+            cell = row.cells.get(spec.name)
+            if cell is not None:
+                parsed = _parse(spec, cell, builder)
+                complete &= parsed is not None
+                if parsed is not None:
+                    record[spec.name], where[spec.name] = parsed, cell.location
+                continue
+            default = _default(spec, today)
+            if default is not None:
+                record[spec.name] = default
+            elif spec.required:
+                complete = False
+                builder.error(
+                    f"{spec.label} ({spec.name}) is required on every "
+                    f"{'amount line' if level is Level.ITEM else 'guarantor row'} but empty",
+                    row.location.with_column(spec.label),
+                    f"fill it in, e.g. {spec.example}" if spec.example else None,
+                )
+        if complete:
+            records.append((record, where))
+    return records
+
+
+# ------------------------------------------------------------------ cross-field rules
+
+
+def _check_items(
+    values: Mapping[str, object],
+    items: Sequence[tuple[dict[str, object], dict[str, Location]]],
+    builder: _Builder,
+) -> None:
+    issue_date = values.get("issue_date")
+    for item, where in items:
+        due, paid = item.get("amount_due"), item.get("amount_paid", Decimal(0))
+        if isinstance(due, Decimal) and isinstance(paid, Decimal) and paid > due:
+            builder.error(
+                f"已付金额 {format_amount(paid)} is more than 应付金额 {format_amount(due)}: "
+                "the outstanding amount would be negative",
+                where.get("amount_paid"),
+                "check both amounts; an overpaid line does not belong in a demand letter",
+            )
+        due_date = item.get("due_date")
+        if isinstance(due_date, date) and isinstance(issue_date, date) and due_date > issue_date:
+            builder.error(
+                f"应付日期 {due_date.isoformat()} is after the issue date "
+                f"{issue_date.isoformat()}: the amount is not yet due",
+                where.get("due_date"),
+                "leave this line out, or issue the letter after the due date",
+            )
+
+
+def _check_case(
+    schema: Schema,
+    values: Mapping[str, object],
+    where: Mapping[str, Location],
+    items: Sequence[tuple[dict[str, object], dict[str, Location]]],
+    builder: _Builder,
+) -> None:
+    issue_date = values.get("issue_date")
+
+    def not_after_issue(name: str, label: str) -> None:
+        value = values.get(name)
+        if isinstance(value, date) and isinstance(issue_date, date) and value > issue_date:
+            builder.error(
+                f"{label} {value.isoformat()} is after the issue date {issue_date.isoformat()}",
+                where.get(name),
+                "check the date, or the issue date (--issue-date)",
+            )
+
+    not_after_issue("contract_date", "合同签订日期")
+    not_after_issue("loan_date", "放款日期")
+    not_after_issue("overdue_since", "逾期起始日")
+    not_after_issue("amounts_as_of", "金额计算截止日")
+
+    overdue_since, as_of = values.get("overdue_since"), values.get("amounts_as_of", issue_date)
+    if isinstance(overdue_since, date) and isinstance(as_of, date) and overdue_since > as_of:
+        builder.error(
+            f"逾期起始日 {overdue_since.isoformat()} is after 金额计算截止日 {as_of.isoformat()}",
+            where.get("overdue_since"),
+        )
+    for name, low, high in (("deadline_days", 1, 365), ("objection_days", 1, 365),
+                            ("vacate_days", 1, 365)):
+        number = values.get(name)
+        if isinstance(number, int) and not low <= number <= high:
+            spec = schema.field(name)
+            builder.error(f"{spec.label} ({name}) must be between {low} and {high} days, not {number}",
+                          where.get(name))
+    basis = values.get("late_fee_basis")
+    if isinstance(basis, int) and basis not in (360, 365):
+        builder.error(f"年计息天数 (late_fee_basis) must be 360 or 365, not {basis}",
+                      where.get("late_fee_basis"))
+    payee = [n for n in ("payee_name", "payee_bank", "payee_account") if n in schema]
+    given = [n for n in payee if n in values]
+    if given and len(given) != len(payee):
+        missing = ", ".join(schema.field(n).label for n in payee if n not in values)
+        builder.error(
+            f"the payee account is incomplete: {missing} missing",
+            where.get(given[0]),
+            "give 收款户名, 收款开户行 and 收款账号 together, or none of them",
+        )
+    principal, loan = values.get("overdue_principal"), values.get("loan_amount")
+    if isinstance(principal, Decimal) and isinstance(loan, Decimal) and principal > loan:
+        builder.error(
+            f"逾期本金 {format_amount(principal)} is more than 借款金额 {format_amount(loan)}",
+            where.get("overdue_principal"),
+        )
+    if schema.at_level(Level.ITEM):
+        if not items and not any(p.is_error for p in builder.problems):
+            builder.error(
+                "the case has no amount lines",
+                builder.origin,
+                "each amount line needs 项目, 应付日期 and 应付金额 (amount_due)",
+            )
+        _check_items(values, items, builder)
+        outstanding = sum(
+            (i.get("amount_due", Decimal(0)) - i.get("amount_paid", Decimal(0))  # type: ignore[operator]
+             for i, _ in items),
+            Decimal(0),
+        )
+        if items and outstanding == 0:
+            builder.error("nothing is outstanding: every amount line is fully paid", builder.origin,
+                          "do not send a demand for a paid debt")
+    elif "overdue_principal" in schema:
+        parts = [values.get(n, Decimal(0)) for n in
+                 ("overdue_principal", "overdue_interest", "penalty_interest", "compound_interest")]
+        if sum(p for p in parts if isinstance(p, Decimal)) == 0 and "overdue_principal" in values:
+            builder.error("nothing is overdue: principal and interest are all zero", builder.origin)
+
+
+# ------------------------------------------------------------------ entry point
+
+
+def _absent_required(schema: Schema, rows: Sequence[RawRow]) -> dict[str, Problem]:
+    """Required fields no row has at all: one problem per field for a spreadsheet
+    (a missing column), so it is reported once rather than once per case."""
+    if not rows or rows[0].location.row is None:
+        return {}
+    present = {name for row in rows for name in row.cells}
+    source = rows[0].location.source
+    return {
+        spec.name: Problem(
+            f"required column {spec.label} ({spec.name}) is missing",
+            Location(source),
+            f"add a column headed {spec.label} or {spec.name}",
+        )
+        for spec in schema.fields
+        if spec.required and spec.default is None and spec.name not in present
+        and spec.level is not Level.GUARANTOR
+    }
+
+
+def _group(rows: Iterable[RawRow], schema: Schema,
+           problems: list[Problem]) -> dict[str, list[RawRow]]:
+    groups: dict[str, list[RawRow]] = {}
+    case_id_spec = schema.field("case_id")
+    for row in rows:
+        cell = row.cells.get("case_id")
+        if cell is None:
+            problems.append(Problem(
+                "案件编号 (case_id) is empty, so the row belongs to no case",
+                row.location.with_column(case_id_spec.label),
+                "fill in case_id on every row of a case (for merged cells in Excel: "
+                "unmerge them and fill down)",
+            ))
+            continue
+        case_id = str(case_id_spec.parse(cell.value))
+        groups.setdefault(case_id, []).append(row)
+    return groups
+
+
+def build_cases(
+    rows: Sequence[RawRow],
+    schema: Schema,
+    *,
+    today: date,
+    file_problems: Iterable[Problem] = (),
+) -> Validation:
+    """Validate rows against ``schema``; ``today`` is the default issue date."""
+    result = Validation(problems=list(file_problems))
+    absent = _absent_required(schema, rows)
+    result.problems.extend(absent.values())
+    for case_id, group in _group(rows, schema, result.problems).items():
+        builder = _Builder(case_id, group[0].location)
+        values, where = _case_values(schema, group, builder, today, absent)
+        items = _level_records(schema, group, Level.ITEM, builder, today)
+        guarantors: list[dict[str, object]] = []
+        for guarantor, _ in _level_records(schema, group, Level.GUARANTOR, builder, today):
+            if guarantor not in guarantors:
+                guarantors.append(guarantor)
+        _check_case(schema, values, where, items, builder)
+        result.problems.extend(p for p in builder.problems if p not in absent.values())
+        if any(p.is_error for p in builder.problems):
+            result.invalid.append(InvalidCase(case_id, builder.origin, tuple(builder.problems)))
+        else:
+            result.cases.append(Case(case_id, values, tuple(i for i, _ in items),
+                                     tuple(guarantors), builder.origin))
+    return result
+
+
+def describe_value(value: object) -> str:
+    """A typed value as shown in messages (amounts with separators, dates in Chinese)."""
+    if isinstance(value, date):
+        return format_cn_date(value)
+    return _display(value)

@@ -1,0 +1,83 @@
+"""Render ``template.html`` + ``style.css`` to PDF with WeasyPrint."""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Iterator
+from contextlib import contextmanager
+from typing import Any
+
+import jinja2
+
+from letters.errors import RenderError
+from letters.render.environment import make_environment
+from letters.templates.registry import TemplateSpec
+
+
+class _Collect(logging.Handler):
+    def __init__(self) -> None:
+        super().__init__(logging.WARNING)
+        self.messages: list[str] = []
+
+    def emit(self, record: logging.LogRecord) -> None:
+        self.messages.append(record.getMessage())
+
+
+@contextmanager
+def _weasyprint_problems() -> Iterator[list[str]]:
+    """Collect WeasyPrint's warnings: a missing stylesheet or font is an error
+    for a legal letter, not a log line."""
+    handler = _Collect()
+    loggers = [logging.getLogger("weasyprint"), logging.getLogger("weasyprint.progress")]
+    for logger in loggers:
+        logger.addHandler(handler)
+    try:
+        yield handler.messages
+    finally:
+        for logger in loggers:
+            logger.removeHandler(handler)
+
+
+class PdfRenderer:
+    """Renders one template to PDF bytes."""
+
+    format = "pdf"
+
+    def __init__(self, spec: TemplateSpec) -> None:
+        if not spec.html_path.is_file():
+            raise RenderError(f"template {spec.id} has no template.html ({spec.html_path})")
+        self.spec = spec
+        environment = make_environment(spec.directory)
+        try:
+            self.template = environment.get_template("template.html")
+        except jinja2.TemplateSyntaxError as error:
+            raise RenderError(
+                f"template {spec.id} (HTML), line {error.lineno}: {error.message}"
+            ) from None
+        from weasyprint.text.fonts import FontConfiguration
+
+        self.font_config = FontConfiguration()
+
+    def render_html(self, context: dict[str, Any]) -> str:
+        try:
+            return self.template.render(context)
+        except jinja2.UndefinedError as error:
+            raise RenderError(
+                f"template {self.spec.id} (HTML) uses a variable that does not exist: {error.message}",
+                "see `letters templates show` for the variables",
+            ) from None
+
+    def render(self, context: dict[str, Any]) -> bytes:
+        from weasyprint import HTML
+
+        html = self.render_html(context)
+        with _weasyprint_problems() as problems:
+            document = HTML(string=html, base_url=str(self.spec.directory) + "/")
+            pdf = document.write_pdf(font_config=self.font_config)
+        if problems:
+            raise RenderError(
+                f"template {self.spec.id} (PDF): " + "; ".join(problems),
+                "check that style.css and every font it names are present (`letters doctor`)",
+            )
+        assert isinstance(pdf, bytes)
+        return pdf
