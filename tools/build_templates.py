@@ -46,8 +46,12 @@ def built_files(kind: str) -> dict[str, bytes]:
 
 
 def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    parser.add_argument("--check", action="store_true", help="only check that built files are current")
+    parser = argparse.ArgumentParser(
+        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
+    )
+    parser.add_argument(
+        "--check", action="store_true", help="only check that built files are current"
+    )
     parser.add_argument("kinds", nargs="*", default=list(KINDS))
     args = parser.parse_args(argv)
     stale = []

@@ -135,7 +135,8 @@ def parse_holiday_table(rows: Iterable[dict[str, str]], source: str) -> FixedCal
             workdays.add(day)
         else:
             raise LettersError(
-                f'{source}, row {number}: type "{kind}" is neither 休息 nor 上班', HOLIDAY_TABLE_HELP
+                f'{source}, row {number}: type "{kind}" is neither 休息 nor 上班',
+                HOLIDAY_TABLE_HELP,
             )
     years = frozenset(d.year for d in holidays | workdays)
     return FixedCalendar(years, frozenset(holidays), frozenset(workdays))

@@ -78,7 +78,9 @@ class Problem:
             "case_id": self.case_id,
         }
         result.update(
-            self.location.as_dict() if self.location else {"file": None, "row": None, "column": None}
+            self.location.as_dict()
+            if self.location
+            else {"file": None, "row": None, "column": None}
         )
         return result
 

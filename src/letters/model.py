@@ -24,10 +24,18 @@ class Cell:
 
 @dataclass(frozen=True, slots=True)
 class RawRow:
-    """One row of a spreadsheet (or one object of a JSON file), keyed by field name."""
+    """One row of a spreadsheet (or one object of a JSON file), keyed by field name.
+
+    ``columns`` maps field names to the headers the file uses for them, so a
+    problem with an empty cell can name the column as the clerk sees it.
+    """
 
     location: Location
     cells: Mapping[str, Cell]
+    columns: Mapping[str, str] = field(default_factory=dict)
+
+    def column_of(self, name: str, label: str) -> str:
+        return self.columns.get(name, label)
 
 
 @dataclass(frozen=True, slots=True)

@@ -84,7 +84,8 @@ def parse_amount(value: object) -> Decimal:
         normalized = normalized[:-1]
     if normalized.startswith("-"):
         raise ValueProblem(
-            f'"{original}" is negative', "amounts are never negative; record refunds as paid amounts"
+            f'"{original}" is negative',
+            "amounts are never negative; record refunds as paid amounts",
         )
     if not _AMOUNT_RE.fullmatch(normalized):
         raise ValueProblem(f'"{original}" is not an amount in yuan', _AMOUNT_HINT)

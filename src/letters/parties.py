@@ -10,16 +10,42 @@ from __future__ import annotations
 from stdnum.cn import ric
 
 _ORGANISATION_MARKERS = (
-    "公司", "有限", "集团", "银行", "厂", "中心", "合作社", "事务所", "商行", "医院", "学校",
-    "学院", "大学", "协会", "委员会", "研究所", "研究院", "工作室", "经营部", "门市部", "店",
-    "馆", "社", "局", "处", "站", "部",
+    "公司",
+    "有限",
+    "集团",
+    "银行",
+    "厂",
+    "中心",
+    "合作社",
+    "事务所",
+    "商行",
+    "医院",
+    "学校",
+    "学院",
+    "大学",
+    "协会",
+    "委员会",
+    "研究所",
+    "研究院",
+    "工作室",
+    "经营部",
+    "门市部",
+    "店",
+    "馆",
+    "社",
+    "局",
+    "处",
+    "站",
+    "部",
 )
 
 
 def is_natural_person(name: str, id_no: str | None = None) -> bool:
-    """>>> is_natural_person("张三"), is_natural_person("杭州华信电子科技有限公司")
+    """True for a natural person, False for an organisation.
+
+    >>> is_natural_person("张三"), is_natural_person("杭州华信电子科技有限公司")
     (True, False)
-    >>> is_natural_person("某某", "110105198003150017")
+    >>> is_natural_person("某某", "110105198003150012")
     True
     """
     if id_no:
@@ -48,4 +74,6 @@ def self_term(name: str, id_no: str | None = None) -> str:
     >>> [self_term(n) for n in ("申江机电设备有限公司", "中国工商银行上海张江支行", "王五")]
     ['我司', '我行', '本人']
     """
-    return {"您": "本人", "贵行": "我行", "贵司": "我司", "贵单位": "本单位"}[addressee_term(name, id_no)]
+    return {"您": "本人", "贵行": "我行", "贵司": "我司", "贵单位": "本单位"}[
+        addressee_term(name, id_no)
+    ]

@@ -130,7 +130,9 @@ def _parse_integer(raw: object, spec: Field) -> int:
     if text.endswith(("日", "天")):
         text = text[:-1]
     if not re.fullmatch(r"\d+", text):
-        raise ValueProblem(f'"{_text_of(raw).strip()}" is not a whole number', "write digits only, e.g. 7")
+        raise ValueProblem(
+            f'"{_text_of(raw).strip()}" is not a whole number', "write digits only, e.g. 7"
+        )
     return int(text)
 
 

@@ -5,7 +5,8 @@ holds Jinja expressions; :mod:`templatekit.docx_out` and
 :mod:`templatekit.html_out` turn the same list into ``template.docx`` and
 ``template.html``, so the Word and PDF versions of a letter say the same thing.
 
-Inline markup inside block text: ``**bold**``. Jinja expressions and inline
+Inline markup inside block text: ``**bold**``; a ``\\n`` in literal text is a
+line break inside the same paragraph or table cell. Jinja expressions and inline
 ``{% if %}`` tags may appear anywhere inside one block's text; block-level
 conditions and loops use :class:`If` and :class:`For`.
 """
@@ -19,6 +20,15 @@ from dataclasses import dataclass, field
 @dataclass(frozen=True)
 class Title:
     text: str
+
+
+@dataclass(frozen=True)
+class Letterhead:
+    """The sender's name centred above the title with its details below and a
+    rule under them (a law firm's letterhead)."""
+
+    name: str
+    details: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -64,6 +74,8 @@ class LoopTable:
     loop: str  # e.g. "item in items"
     columns: tuple[Column, ...]
     total: tuple[str, ...] | None = None  # cell texts of the total row, one per column
+    row_height_cm: float | None = None  # minimum height of each loop row (space to sign in)
+    keep_together: bool = False  # never split the table across pages (short tables only)
 
 
 @dataclass(frozen=True)
@@ -82,6 +94,13 @@ class Signature:
     """The issuer's name, a seal/signature area and the date, right-aligned."""
 
     lines: tuple[str, ...]
+
+
+@dataclass(frozen=True)
+class KeepTogether:
+    """Blocks that must stay on one page (the closing line and the signature)."""
+
+    body: tuple[Block, ...]
 
 
 @dataclass(frozen=True)
@@ -113,7 +132,23 @@ class For:
     body: tuple[Block, ...]
 
 
-Block = Title | Right | Line | Para | Heading | LoopTable | KeyValueTable | Signature | Spacer | PageBreak | Small | If | For
+Block = (
+    Title
+    | Letterhead
+    | Right
+    | Line
+    | Para
+    | Heading
+    | LoopTable
+    | KeyValueTable
+    | Signature
+    | KeepTogether
+    | Spacer
+    | PageBreak
+    | Small
+    | If
+    | For
+)
 
 
 @dataclass(frozen=True)

@@ -7,8 +7,10 @@ from templatekit.blocks import (
     For,
     Heading,
     If,
+    KeepTogether,
     KeyValueTable,
     Letter,
+    Letterhead,
     Line,
     LoopTable,
     PageBreak,
@@ -27,7 +29,10 @@ def _inline(text: str, *, bold: bool = False) -> str:
     # by Jinja's autoescape at render time.
     if "<" in text.replace("{%", "").replace("%}", "") or "&" in text:
         raise ValueError(f"literal '<' or '&' in template text: {text!r}")
-    html = "".join(f"<strong>{chunk}</strong>" if is_bold else chunk for chunk, is_bold in segments(text))
+    html = "".join(
+        f"<strong>{chunk}</strong>" if is_bold else chunk for chunk, is_bold in segments(text)
+    )
+    html = html.replace("\n", "<br>")
     return f"<strong>{html}</strong>" if bold else html
 
 
@@ -37,6 +42,13 @@ def _emit(blocks: tuple[Block, ...], indent: str = "  ") -> list[str]:
         match block:
             case Title(text):
                 out.append(f'{indent}<h1 class="title">{_inline(text)}</h1>')
+            case Letterhead(name, details):
+                out.append(f'{indent}<div class="letterhead">')
+                out.append(f'{indent}  <p class="letterhead-name">{_inline(name)}</p>')
+                out.extend(
+                    f'{indent}  <p class="letterhead-detail">{_inline(t)}</p>' for t in details
+                )
+                out.append(f"{indent}</div>")
             case Right(text, bold):
                 out.append(f'{indent}<p class="right">{_inline(text, bold=bold)}</p>')
             case Line(text, bold):
@@ -44,29 +56,45 @@ def _emit(blocks: tuple[Block, ...], indent: str = "  ") -> list[str]:
             case Para(text):
                 out.append(f"{indent}<p>{_inline(text)}</p>")
             case Heading(text):
-                out.append(f'{indent}<h2>{_inline(text)}</h2>')
+                out.append(f"{indent}<h2>{_inline(text)}</h2>")
             case Small(text):
                 out.append(f'{indent}<p class="small">{_inline(text)}</p>')
             case Signature(lines):
                 out.append(f'{indent}<div class="signature">')
                 out.extend(f"{indent}  <p>{_inline(t)}</p>" for t in lines)
                 out.append(f"{indent}</div>")
+            case KeepTogether(body):
+                out.append(f'{indent}<div class="keep">')
+                out.extend(_emit(body, indent + "  "))
+                out.append(f"{indent}</div>")
             case Spacer():
                 out.append(f'{indent}<div class="spacer"></div>')
             case PageBreak():
                 out.append(f'{indent}<div class="page-break"></div>')
-            case LoopTable(loop, columns, total):
-                out.append(f'{indent}<table class="amounts">')
+            case LoopTable(loop, columns, total, row_height, keep_together):
+                keep = " keep" if keep_together else ""
+                out.append(f'{indent}<table class="amounts{keep}">')
                 widths = sum(c.width_cm for c in columns)
-                out.append(f"{indent}  <colgroup>" + "".join(
-                    f'<col style="width: {100 * c.width_cm / widths:.1f}%">' for c in columns
-                ) + "</colgroup>")
-                out.append(f"{indent}  <thead><tr>" + "".join(
-                    f"<th>{_inline(c.header)}</th>" for c in columns) + "</tr></thead>")
+                out.append(
+                    f"{indent}  <colgroup>"
+                    + "".join(
+                        f'<col style="width: {100 * c.width_cm / widths:.1f}%">' for c in columns
+                    )
+                    + "</colgroup>"
+                )
+                out.append(
+                    f"{indent}  <thead><tr>"
+                    + "".join(f"<th>{_inline(c.header)}</th>" for c in columns)
+                    + "</tr></thead>"
+                )
                 out.append(f"{indent}  <tbody>")
                 out.append(f"{indent}  {{% for {loop} %}}")
-                out.append(f"{indent}    <tr>" + "".join(
-                    f'<td class="{c.align}">{_inline(c.cell)}</td>' for c in columns) + "</tr>")
+                row_style = f' style="height: {row_height}cm"' if row_height else ""
+                out.append(
+                    f"{indent}    <tr{row_style}>"
+                    + "".join(f'<td class="{c.align}">{_inline(c.cell)}</td>' for c in columns)
+                    + "</tr>"
+                )
                 out.append(f"{indent}  {{% endfor %}}")
                 out.append(f"{indent}  </tbody>")
                 if total:
@@ -84,8 +112,10 @@ def _emit(blocks: tuple[Block, ...], indent: str = "  ") -> list[str]:
                 for number, (label, value) in enumerate(rows):
                     tall = ' class="tall"' if number in tall_rows else ""
                     bold = bold_last and number == len(rows) - 1
-                    out.append(f"{indent}  <tr{tall}><th>{_inline(label)}</th>"
-                               f"<td>{_inline(value, bold=bold)}</td></tr>")
+                    out.append(
+                        f"{indent}  <tr{tall}><th>{_inline(label)}</th>"
+                        f"<td>{_inline(value, bold=bold)}</td></tr>"
+                    )
                 out.append(f"{indent}</table>")
             case If(condition, body):
                 out.append(f"{indent}{{% if {condition} %}}")
@@ -157,15 +187,31 @@ h2 {
   margin: 0;
 }
 p { margin: 0; text-indent: 2em; text-align: justify; }
-p.line, p.right, p.small, .signature p, td p, th p { text-indent: 0; }
+p.line, p.right, p.small, .signature p, td p, th p, .letterhead p { text-indent: 0; }
+.letterhead { text-align: center; border-bottom: 2.25pt double #000; padding-bottom: 3pt; margin-bottom: 12pt; }
+.letterhead p { text-align: center; }
+.letterhead-name {
+  font-family: "Noto Sans CJK SC", sans-serif;
+  font-size: 16pt;
+  font-weight: bold;
+  letter-spacing: 0.05em;
+}
+.letterhead-detail { font-size: 10.5pt; line-height: 1.5; }
 p.right { text-align: right; }
 p.small { font-size: 10.5pt; line-height: 1.5; margin-top: 6pt; }
 strong { font-weight: bold; }
 .spacer { height: 1.75em; }
 .page-break { break-before: page; }
-.signature { margin-top: 0; text-align: right; padding-right: 2em; }
+.signature { margin-top: 0; text-align: right; padding-right: 2em; break-inside: avoid; }
 .signature p { text-align: right; }
 table { width: 100%; border-collapse: collapse; margin: 4pt 0 8pt 0; }
+/* A row is never split across pages; the header row repeats on the next page,
+   the total row does not (a total printed under the first page's rows would
+   not be their sum). */
+tr { break-inside: avoid; }
+tfoot { display: table-row-group; }
+h2 { break-after: avoid; }
+.keep, table.key-value { break-inside: avoid; }
 th, td { border: 0.6pt solid #000; padding: 2pt 4pt; line-height: 1.4; vertical-align: middle; }
 table.amounts { font-size: 9.5pt; }
 table.amounts th { text-align: center; font-weight: bold; }

@@ -59,7 +59,7 @@ def _find_header(rows: Sequence[Sequence[object]], schema: Schema) -> int:
 
 
 def _table_rows(
-    grid: list[list[object]], schema: Schema, source: str
+    grid: Sequence[Sequence[object]], schema: Schema, source: str
 ) -> tuple[list[RawRow], list[Problem]]:
     """Map a grid (header row somewhere at the top, then data) to rows by field name."""
     problems: list[Problem] = []
@@ -97,6 +97,7 @@ def _table_rows(
         seen[spec.name] = header
         columns[position] = spec
     rows: list[RawRow] = []
+    header_of = {spec.name: headers[pos] for pos, spec in columns.items()}
     for offset, values in enumerate(grid[header_at + 1 :], start=header_at + 2):
         if all(is_blank(v) for v in values):
             continue
@@ -106,9 +107,7 @@ def _table_rows(
             for pos, spec in columns.items()
             if pos < len(values) and not is_blank(values[pos])
         }
-        extra = [
-            v for pos, v in enumerate(values) if pos >= len(headers) and not is_blank(v)
-        ]
+        extra = [v for pos, v in enumerate(values) if pos >= len(headers) and not is_blank(v)]
         if extra:
             problems.append(
                 Problem(
@@ -117,24 +116,32 @@ def _table_rows(
                     "a stray comma or cell; check that the row's values sit under the right headers",
                 )
             )
-        rows.append(RawRow(location, cells))
-    for spec in schema.fields:
-        return rows, problems
+        rows.append(RawRow(location, cells, header_of))
+    return rows, problems
 
 
-def read_csv(path: Path, schema: Schema, encoding: str | None = None) -> tuple[list[RawRow], list[Problem]]:
+def read_csv(
+    path: Path, schema: Schema, encoding: str | None = None
+) -> tuple[list[RawRow], list[Problem]]:
     try:
         text, _ = decode_csv_bytes(path.read_bytes(), encoding)
     except (UnicodeDecodeError, LookupError) as error:
         raise InputError(
-            [Problem(f"cannot decode the file as {encoding}: {error}", Location(str(path)),
-                     "leave out --encoding to detect UTF-8/GB18030, or name the right one")]
+            [
+                Problem(
+                    f"cannot decode the file as {encoding}: {error}",
+                    Location(str(path)),
+                    "leave out --encoding to detect UTF-8/GB18030, or name the right one",
+                )
+            ]
         ) from None
     grid: list[list[object]] = [list(r) for r in csv.reader(io.StringIO(text, newline=""))]
     return _table_rows(grid, schema, str(path))
 
 
-def read_xlsx(path: Path, schema: Schema, sheet: str | None = None) -> tuple[list[RawRow], list[Problem]]:
+def read_xlsx(
+    path: Path, schema: Schema, sheet: str | None = None
+) -> tuple[list[RawRow], list[Problem]]:
     import openpyxl
     from openpyxl.utils.exceptions import InvalidFileException
 
@@ -142,14 +149,24 @@ def read_xlsx(path: Path, schema: Schema, sheet: str | None = None) -> tuple[lis
         workbook = openpyxl.load_workbook(path, read_only=True, data_only=True)
     except (InvalidFileException, OSError, KeyError, ValueError) as error:
         raise InputError(
-            [Problem(f"cannot open the workbook: {error}", Location(str(path)),
-                     "save it from Excel/WPS as .xlsx (Excel 工作簿)")]
+            [
+                Problem(
+                    f"cannot open the workbook: {error}",
+                    Location(str(path)),
+                    "save it from Excel/WPS as .xlsx (Excel 工作簿)",
+                )
+            ]
         ) from None
     try:
         if sheet is not None and sheet not in workbook.sheetnames:
             raise InputError(
-                [Problem(f'no sheet named "{sheet}"', Location(str(path)),
-                         f"sheets: {', '.join(workbook.sheetnames)}")]
+                [
+                    Problem(
+                        f'no sheet named "{sheet}"',
+                        Location(str(path)),
+                        f"sheets: {', '.join(workbook.sheetnames)}",
+                    )
+                ]
             )
         worksheet = workbook[sheet] if sheet else workbook.worksheets[0]
         grid = [list(row) for row in worksheet.iter_rows(values_only=True)]
@@ -159,8 +176,9 @@ def read_xlsx(path: Path, schema: Schema, sheet: str | None = None) -> tuple[lis
     return _table_rows(grid, schema, source)
 
 
-def _json_cells(obj: dict[str, Any], path: str, source: str, schema: Schema,
-                problems: list[Problem]) -> dict[str, Cell]:
+def _json_cells(
+    obj: dict[str, Any], path: str, source: str, schema: Schema, problems: list[Problem]
+) -> dict[str, Cell]:
     cells: dict[str, Cell] = {}
     index = schema.header_index()
     for key, value in obj.items():
@@ -169,16 +187,24 @@ def _json_cells(obj: dict[str, Any], path: str, source: str, schema: Schema,
         where = Location(source, None, f"{path}.{key}")
         spec = index.get(normalize_header(key))
         if spec is None:
-            problems.append(Problem(f'"{key}" is not a field of this template; it is ignored',
-                                    where, "see `letters templates show TEMPLATE`",
-                                    Severity.WARNING))
+            problems.append(
+                Problem(
+                    f'"{key}" is not a field of this template; it is ignored',
+                    where,
+                    "see `letters templates show TEMPLATE`",
+                    Severity.WARNING,
+                )
+            )
             continue
         if isinstance(value, dict | list):
             problems.append(Problem(f"{key} must be a single value, not a list or object", where))
             continue
         if spec.name in cells:
-            problems.append(Problem(f'"{key}" repeats {spec.name} ({spec.label})', where,
-                                    "keep one of the two keys"))
+            problems.append(
+                Problem(
+                    f'"{key}" repeats {spec.name} ({spec.label})', where, "keep one of the two keys"
+                )
+            )
             continue
         if not is_blank(value):
             cells[spec.name] = Cell(value, where)
@@ -192,20 +218,31 @@ def read_json(path: Path, schema: Schema) -> tuple[list[RawRow], list[Problem]]:
         data = json.loads(path.read_bytes().decode("utf-8-sig"), parse_float=Decimal)
     except (UnicodeDecodeError, json.JSONDecodeError) as error:
         line = getattr(error, "lineno", None)
-        raise InputError([Problem(f"not valid JSON: {error}", Location(source, line),
-                                  "check commas and quotes near that line")]) from None
+        raise InputError(
+            [
+                Problem(
+                    f"not valid JSON: {error}",
+                    Location(source, line),
+                    "check commas and quotes near that line",
+                )
+            ]
+        ) from None
     if isinstance(data, dict) and isinstance(data.get("cases"), list):
         cases, prefix = data["cases"], "cases"
     elif isinstance(data, list):
         cases, prefix = data, ""
     else:
-        raise InputError([Problem('expected a list of cases or {"cases": [...]}', Location(source))])
+        raise InputError(
+            [Problem('expected a list of cases or {"cases": [...]}', Location(source))]
+        )
     rows: list[RawRow] = []
     problems: list[Problem] = []
     for number, case in enumerate(cases):
         path_text = f"{prefix}[{number}]"
         if not isinstance(case, dict):
-            problems.append(Problem("a case must be a JSON object", Location(source, None, path_text)))
+            problems.append(
+                Problem("a case must be a JSON object", Location(source, None, path_text))
+            )
             continue
         cells = _json_cells(case, path_text, source, schema, problems)
         rows.append(RawRow(Location(source, None, path_text), cells))
@@ -214,20 +251,31 @@ def read_json(path: Path, schema: Schema) -> tuple[list[RawRow], list[Problem]]:
             for key in keys & case.keys():
                 nested = case[key]
                 if not isinstance(nested, list) or not all(isinstance(n, dict) for n in nested):
-                    problems.append(Problem(f"{key} must be a list of objects",
-                                            Location(source, None, f"{path_text}.{key}")))
+                    problems.append(
+                        Problem(
+                            f"{key} must be a list of objects",
+                            Location(source, None, f"{path_text}.{key}"),
+                        )
+                    )
                     continue
                 for position, child in enumerate(nested):
                     child_path = f"{path_text}.{key}[{position}]"
                     child_cells = _json_cells(child, child_path, source, schema, problems)
                     if case_id_cell is not None:
                         child_cells.setdefault("case_id", case_id_cell)
-                    misplaced = [n for n in child_cells if schema.field(n).level is Level.CASE
-                                 and n != "case_id"]
+                    misplaced = [
+                        n
+                        for n in child_cells
+                        if schema.field(n).level is Level.CASE and n != "case_id"
+                    ]
                     for field_name in misplaced:
-                        problems.append(Problem(
-                            f"{field_name} belongs to the case, not to one of its {name}",
-                            child_cells[field_name].location, "move it up to the case object"))
+                        problems.append(
+                            Problem(
+                                f"{field_name} belongs to the case, not to one of its {name}",
+                                child_cells[field_name].location,
+                                "move it up to the case object",
+                            )
+                        )
                     rows.append(RawRow(Location(source, None, child_path), child_cells))
     return rows, problems
 
@@ -246,6 +294,12 @@ def read_rows(
     if suffix == ".json":
         return read_json(path, schema)
     hint = "save the sheet as .xlsx or CSV" if suffix in {".xls", ".et", ".numbers"} else None
-    raise InputError([Problem(f"unsupported file type {suffix or '(none)'}; use "
-                              + ", ".join(SUPPORTED_SUFFIXES), Location(str(path)), hint)])
-
+    raise InputError(
+        [
+            Problem(
+                f"unsupported file type {suffix or '(none)'}; use " + ", ".join(SUPPORTED_SUFFIXES),
+                Location(str(path)),
+                hint,
+            )
+        ]
+    )

@@ -16,6 +16,7 @@ from letters.dates import format_cn_date
 from letters.errors import Location, Problem, Severity, ValueProblem
 from letters.model import Case, Cell, InvalidCase, RawRow, canonical_value
 from letters.money import format_amount
+from letters.rules.claims import loan_total
 from letters.schema import Field, Level, Schema
 
 TODAY = "today"
@@ -80,7 +81,10 @@ def _default(spec: Field, today: date) -> object | None:
 
 
 def _case_values(
-    schema: Schema, rows: Sequence[RawRow], builder: _Builder, today: date,
+    schema: Schema,
+    rows: Sequence[RawRow],
+    builder: _Builder,
+    today: date,
     absent: Mapping[str, Problem],
 ) -> tuple[dict[str, object], dict[str, Location]]:
     values: dict[str, object] = {}
@@ -98,7 +102,7 @@ def _case_values(
                 first = (parsed, cell)
             elif parsed != first[0]:
                 builder.error(
-                    f'{spec.label} ({spec.name}) differs between rows of case {builder.case_id}: '
+                    f"{spec.label} ({spec.name}) differs between rows of case {builder.case_id}: "
                     f'"{_display(first[0])}" in {first[1].location} and "{_display(parsed)}" here',
                     cell.location,
                     "a case's own fields must agree on every row; leave them empty on the "
@@ -118,7 +122,7 @@ def _case_values(
             else:
                 builder.error(
                     f"{spec.label} ({spec.name}) is required but empty",
-                    rows[0].location.with_column(spec.label),
+                    rows[0].location.with_column(rows[0].column_of(spec.name, spec.label)),
                     f"fill it in, e.g. {spec.example}" if spec.example else None,
                 )
     return values, where
@@ -152,7 +156,7 @@ def _level_records(
                 builder.error(
                     f"{spec.label} ({spec.name}) is required on every "
                     f"{'amount line' if level is Level.ITEM else 'guarantor row'} but empty",
-                    row.location.with_column(spec.label),
+                    row.location.with_column(row.column_of(spec.name, spec.label)),
                     f"fill it in, e.g. {spec.example}" if spec.example else None,
                 )
         if complete:
@@ -211,23 +215,50 @@ def _check_case(
     not_after_issue("overdue_since", "逾期起始日")
     not_after_issue("amounts_as_of", "金额计算截止日")
 
+    loan_date = values.get("loan_date")
+    for name, label in (("overdue_since", "逾期起始日"), ("loan_maturity_date", "借款到期日")):
+        later = values.get(name)
+        if isinstance(later, date) and isinstance(loan_date, date) and later <= loan_date:
+            builder.error(
+                f"{label} {later.isoformat()} is not after 放款日期 {loan_date.isoformat()}",
+                where.get(name),
+                "check both dates",
+            )
+    if values.get("terminate_if_unpaid") is True:
+        days = values.get("deadline_days")
+        if isinstance(days, int) and days < 7:
+            # Art. 563/565: termination after a *reasonable* period to cure; the
+            # period runs from the issue date, so post takes part of it.
+            builder.warning(
+                f"the cure period is only {days} days, counted from the issue date; a court may "
+                "find it unreasonably short for a termination notice",
+                where.get("deadline_days"),
+                "allow at least 7 days, better 15",
+            )
     overdue_since, as_of = values.get("overdue_since"), values.get("amounts_as_of", issue_date)
     if isinstance(overdue_since, date) and isinstance(as_of, date) and overdue_since > as_of:
         builder.error(
             f"逾期起始日 {overdue_since.isoformat()} is after 金额计算截止日 {as_of.isoformat()}",
             where.get("overdue_since"),
         )
-    for name, low, high in (("deadline_days", 1, 365), ("objection_days", 1, 365),
-                            ("vacate_days", 1, 365)):
+    for name, low, high in (
+        ("deadline_days", 1, 365),
+        ("objection_days", 1, 365),
+        ("vacate_days", 1, 365),
+    ):
         number = values.get(name)
         if isinstance(number, int) and not low <= number <= high:
             spec = schema.field(name)
-            builder.error(f"{spec.label} ({name}) must be between {low} and {high} days, not {number}",
-                          where.get(name))
+            builder.error(
+                f"{spec.label} ({name}) must be between {low} and {high} days, not {number}",
+                where.get(name),
+            )
     basis = values.get("late_fee_basis")
     if isinstance(basis, int) and basis not in (360, 365):
-        builder.error(f"年计息天数 (late_fee_basis) must be 360 or 365, not {basis}",
-                      where.get("late_fee_basis"))
+        builder.error(
+            f"年计息天数 (late_fee_basis) must be 360 or 365, not {basis}",
+            where.get("late_fee_basis"),
+        )
     payee = [n for n in ("payee_name", "payee_bank", "payee_account") if n in schema]
     given = [n for n in payee if n in values]
     if given and len(given) != len(payee):
@@ -252,21 +283,28 @@ def _check_case(
             )
         _check_items(values, items, builder)
         outstanding = sum(
-            (i.get("amount_due", Decimal(0)) - i.get("amount_paid", Decimal(0))  # type: ignore[operator]
-             for i, _ in items),
+            (
+                i.get("amount_due", Decimal(0)) - i.get("amount_paid", Decimal(0))  # type: ignore[operator]
+                for i, _ in items
+            ),
             Decimal(0),
         )
         if items and outstanding == 0:
-            builder.error("nothing is outstanding: every amount line is fully paid", builder.origin,
-                          "do not send a demand for a paid debt")
-    elif "overdue_principal" in schema:
-        parts = [values.get(n, Decimal(0)) for n in
-                 ("overdue_principal", "overdue_interest", "penalty_interest", "compound_interest")]
-        if sum(p for p in parts if isinstance(p, Decimal)) == 0 and "overdue_principal" in values:
-            builder.error("nothing is overdue: principal and interest are all zero", builder.origin)
+            builder.error(
+                "nothing is outstanding: every amount line is fully paid",
+                builder.origin,
+                "do not send a demand for a paid debt",
+            )
+    elif "overdue_principal" in values and loan_total(values) == 0:
+        builder.error("nothing is overdue: principal and interest are all zero", builder.origin)
 
 
 # ------------------------------------------------------------------ entry point
+
+
+def _row_order(problem: Problem) -> int:
+    row = problem.location.row if problem.location else None
+    return row if row is not None else 0
 
 
 def _absent_required(schema: Schema, rows: Sequence[RawRow]) -> dict[str, Problem]:
@@ -283,24 +321,29 @@ def _absent_required(schema: Schema, rows: Sequence[RawRow]) -> dict[str, Proble
             f"add a column headed {spec.label} or {spec.name}",
         )
         for spec in schema.fields
-        if spec.required and spec.default is None and spec.name not in present
+        if spec.required
+        and spec.default is None
+        and spec.name not in present
         and spec.level is not Level.GUARANTOR
     }
 
 
-def _group(rows: Iterable[RawRow], schema: Schema,
-           problems: list[Problem]) -> dict[str, list[RawRow]]:
+def _group(
+    rows: Iterable[RawRow], schema: Schema, problems: list[Problem]
+) -> dict[str, list[RawRow]]:
     groups: dict[str, list[RawRow]] = {}
     case_id_spec = schema.field("case_id")
     for row in rows:
         cell = row.cells.get("case_id")
         if cell is None:
-            problems.append(Problem(
-                "案件编号 (case_id) is empty, so the row belongs to no case",
-                row.location.with_column(case_id_spec.label),
-                "fill in case_id on every row of a case (for merged cells in Excel: "
-                "unmerge them and fill down)",
-            ))
+            problems.append(
+                Problem(
+                    "案件编号 (case_id) is empty, so the row belongs to no case",
+                    row.location.with_column(row.column_of("case_id", case_id_spec.label)),
+                    "fill in case_id on every row of a case (for merged cells in Excel: "
+                    "unmerge them and fill down)",
+                )
+            )
             continue
         case_id = str(case_id_spec.parse(cell.value))
         groups.setdefault(case_id, []).append(row)
@@ -327,12 +370,17 @@ def build_cases(
             if guarantor not in guarantors:
                 guarantors.append(guarantor)
         _check_case(schema, values, where, items, builder)
+        # Report in file order (row by row), as a clerk reads the sheet.
+        builder.problems.sort(key=_row_order)
         result.problems.extend(p for p in builder.problems if p not in absent.values())
         if any(p.is_error for p in builder.problems):
             result.invalid.append(InvalidCase(case_id, builder.origin, tuple(builder.problems)))
         else:
-            result.cases.append(Case(case_id, values, tuple(i for i, _ in items),
-                                     tuple(guarantors), builder.origin))
+            result.cases.append(
+                Case(case_id, values, tuple(i for i, _ in items), tuple(guarantors), builder.origin)
+            )
+    # File order: problems without a row (missing columns) first, then row by row.
+    result.problems.sort(key=_row_order)
     return result
 
 

@@ -19,10 +19,10 @@ from typing import Any
 from letters.calendar import RestDayCalendar
 from letters.dates import format_cn_date
 from letters.model import Case, canonical_json, sha256_hex
-from letters.parties import addressee_term, is_natural_person, self_term
 from letters.money import amount_in_words, format_amount
+from letters.parties import addressee_term, is_natural_person, self_term
 from letters.rates import Rate
-from letters.rules.claims import DEFAULT_DAYS_PER_YEAR, item_amounts, late_fee_method
+from letters.rules.claims import DEFAULT_DAYS_PER_YEAR, item_amounts, late_fee_method, loan_total
 from letters.rules.periods import LastDay, last_day
 from letters.schema import FieldType, Level
 from letters.templates.registry import TemplateSpec
@@ -123,11 +123,14 @@ def build_letter_data(
     debtor_id = values.get("debtor_id_no")
     creditor_id = values.get("creditor_id_no")
     context["debtor_is_person"] = is_natural_person(
-        str(values["debtor_name"]), str(debtor_id) if debtor_id else None)
-    context["debtor_term"] = addressee_term(str(values["debtor_name"]),
-                                            str(debtor_id) if debtor_id else None)
-    context["creditor_term"] = self_term(str(values["creditor_name"]),
-                                         str(creditor_id) if creditor_id else None)
+        str(values["debtor_name"]), str(debtor_id) if debtor_id else None
+    )
+    context["debtor_term"] = addressee_term(
+        str(values["debtor_name"]), str(debtor_id) if debtor_id else None
+    )
+    context["creditor_term"] = self_term(
+        str(values["creditor_name"]), str(creditor_id) if creditor_id else None
+    )
     warnings: list[str] = []
     deadlines: dict[str, LastDay] = {}
 
@@ -169,7 +172,8 @@ def build_letter_data(
         for number, item in enumerate(case.items, start=1):
             due, paid = item["amount_due"], item.get("amount_paid", Decimal(0))
             due_date = item["due_date"]
-            assert isinstance(due, Decimal) and isinstance(paid, Decimal)
+            assert isinstance(due, Decimal)
+            assert isinstance(paid, Decimal)
             assert isinstance(due_date, date)
             amounts = item_amounts(due, paid, due_date, issue_date, rate, days_per_year)
             fee = amounts.late_fee.amount if amounts.late_fee else Decimal(0)
@@ -196,15 +200,14 @@ def build_letter_data(
             context["has_late_fee"] = True
             context["late_fee_method"] = late_fee_method(rate, issue_date, days_per_year)
     else:
-        parts = [values.get(n, Decimal(0)) for n in
-                 ("overdue_principal", "overdue_interest", "penalty_interest", "compound_interest")]
-        total_claim = sum((p for p in parts if isinstance(p, Decimal)), Decimal(0))
+        total_claim = loan_total(values)
         for name in ("overdue_interest", "penalty_interest", "compound_interest"):
             if name in spec.schema and name not in values:
                 context[name] = format_amount(Decimal(0))
     if "overdue_since" in values:
         overdue_since, as_of = values["overdue_since"], values.get("amounts_as_of", issue_date)
-        assert isinstance(overdue_since, date) and isinstance(as_of, date)
+        assert isinstance(overdue_since, date)
+        assert isinstance(as_of, date)
         context["amounts_as_of"] = format_cn_date(as_of)
         # Overdue since day D means D is the first overdue day: count D .. as_of.
         context["days_overdue"] = (as_of - overdue_since + timedelta(days=1)).days
@@ -219,8 +222,11 @@ def build_letter_data(
         guarantors.append(row)
     context["guarantors"] = guarantors
     context["receipt_parties"] = [
-        {"role": spec.metadata.get("debtor_role", "收件人"), "name": context["debtor_name"],
-         "address": context["debtor_address"]}
+        {
+            "role": spec.metadata.get("debtor_role", "收件人"),
+            "name": context["debtor_name"],
+            "address": context["debtor_address"],
+        }
     ] + [
         {"role": "保证人", "name": g["guarantor_name"], "address": g.get("guarantor_address", "")}
         for g in guarantors

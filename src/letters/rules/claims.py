@@ -8,6 +8,7 @@ printed in a letter's table add up to its total.
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
@@ -51,8 +52,9 @@ class LateFee:
     formula: str
 
 
-def late_fee(principal: Decimal, rate: Rate, days: int,
-             days_per_year: int = DEFAULT_DAYS_PER_YEAR) -> LateFee:
+def late_fee(
+    principal: Decimal, rate: Rate, days: int, days_per_year: int = DEFAULT_DAYS_PER_YEAR
+) -> LateFee:
     """Late fee at an agreed rate, with the formula a letter prints.
 
     >>> late_fee(Decimal("10000.00"), Rate(Decimal("0.0005"), "day"), 40)
@@ -63,8 +65,10 @@ def late_fee(principal: Decimal, rate: Rate, days: int,
     exact = principal * rate.daily_fraction(days_per_year) * days
     amount = round_fen(exact)
     basis = "" if rate.unit == "day" else f" ÷ {days_per_year}日"
-    formula = (f"{format_amount(principal)}元 × {rate.describe()}{basis} × {days}日 "
-               f"= {format_amount(amount)}元")
+    formula = (
+        f"{format_amount(principal)}元 × {rate.describe()}{basis} × {days}日 "
+        f"= {format_amount(amount)}元"
+    )
     return LateFee(amount, formula)
 
 
@@ -90,6 +94,26 @@ def item_amounts(
     return ItemAmounts(owed, days, fee)
 
 
+# What an overdue loan notice claims: principal, interest, 罚息 and 复利 as the
+# lender's system computed them on amounts_as_of.
+LOAN_AMOUNT_FIELDS = (
+    "overdue_principal",
+    "overdue_interest",
+    "penalty_interest",
+    "compound_interest",
+)
+
+
+def loan_total(values: Mapping[str, object]) -> Decimal:
+    """The total an overdue-loan notice claims; absent parts count as zero.
+
+    >>> loan_total({"overdue_principal": Decimal("107000.53"), "penalty_interest": Decimal("1.47")})
+    Decimal('107002.00')
+    """
+    parts = (values.get(name) for name in LOAN_AMOUNT_FIELDS)
+    return sum((p for p in parts if isinstance(p, Decimal)), Decimal(0))
+
+
 def late_fee_method(rate: Rate, as_of: date, days_per_year: int = DEFAULT_DAYS_PER_YEAR) -> str:
     """The sentence a letter prints to explain how late fees were computed.
 
@@ -97,5 +121,7 @@ def late_fee_method(rate: Rate, as_of: date, days_per_year: int = DEFAULT_DAYS_P
     '以欠付金额为基数，按日万分之五，自应付日期次日起计算至2026年11月23日'
     """
     basis = "" if rate.unit == "day" else f"（一年按{days_per_year}日计）"
-    return (f"以欠付金额为基数，按{rate.describe()}{basis}，"
-            f"自应付日期次日起计算至{format_cn_date(as_of)}")
+    return (
+        f"以欠付金额为基数，按{rate.describe()}{basis}，"
+        f"自应付日期次日起计算至{format_cn_date(as_of)}"
+    )

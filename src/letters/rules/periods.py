@@ -176,5 +176,7 @@ def last_day(
                     f"另一种理解：普通周末不属于法定休假日，则最后一日为{format_cn_date(holidays_only)}"
                 )
         if safe_action is not None and safe_action != raw:
-            steps.append(f"稳妥起见，应在{format_cn_date(safe_action)}（原始最后一日前的最后一个工作日）前采取行动")
+            steps.append(
+                f"稳妥起见，应在{format_cn_date(safe_action)}（原始最后一日前的最后一个工作日）前采取行动"
+            )
     return LastDay(start, length, raw, legal, safe_action, holidays_only, missing, tuple(steps))

@@ -6,16 +6,24 @@ Art. 195 (a demand interrupts the limitation period).
 """
 
 from templatekit.blocks import Column, If, Letter, LoopTable, Para
-from templatekit.common import PAYEE_ACCOUNT, contact, header, receipt_slip, section, signature
+from templatekit.common import (
+    PAYEE_ACCOUNT,
+    contact,
+    header,
+    receipt_slip,
+    section,
+    signature,
+    totals_row,
+)
 
 AMOUNT_COLUMNS = (
-    Column("序号", "{{ item.index }}", "center", 0.9),
+    Column("序号", "{{ item.index }}", "center", 1.1),
     Column(
         "项目",
         "{{ item.item_name }}{% if item.period %}（{{ item.period }}）{% endif %}"
         "{% if item.invoice_no %}，发票号码{{ item.invoice_no }}{% endif %}",
         "left",
-        4.0,
+        3.8,
     ),
     Column("应付日期", "{{ item.due_date }}", "center", 3.1),
     Column("应付金额（元）", "{{ item.amount_due }}", "right", 2.5),
@@ -24,11 +32,16 @@ AMOUNT_COLUMNS = (
 )
 
 LATE_FEE_COLUMNS = (
-    Column("序号", "{{ item.index }}", "center", 0.9),
-    Column("项目", "{{ item.item_name }}{% if item.period %}（{{ item.period }}）{% endif %}", "left", 3.0),
-    Column("逾期天数", "{{ item.days_overdue }}", "center", 1.6),
-    Column("计算方式", "{{ item.late_fee_formula }}", "left", 7.3),
-    Column("违约金（元）", "{{ item.late_fee }}", "right", 2.8),
+    Column("序号", "{{ item.index }}", "center", 1.0),
+    Column(
+        "项目",
+        "{{ item.item_name }}{% if item.period %}（{{ item.period }}）{% endif %}",
+        "left",
+        2.8,
+    ),
+    Column("逾期\n天数", "{{ item.days_overdue }}", "center", 1.3),
+    Column("计算方式", "{{ item.late_fee_formula }}", "left", 8.0),
+    Column("违约金（元）", "{{ item.late_fee }}", "right", 2.5),
 )
 
 LETTER = Letter(
@@ -52,8 +65,7 @@ LETTER = Letter(
         LoopTable(
             "item in items",
             AMOUNT_COLUMNS,
-            total=("", "合计", "", "{{ total_amount_due }}", "{{ total_amount_paid }}",
-                   "{{ total_outstanding }}"),
+            total=totals_row(AMOUNT_COLUMNS),
         ),
         If(
             "has_late_fee",
@@ -66,7 +78,7 @@ LETTER = Letter(
                 LoopTable(
                     "item in items",
                     LATE_FEE_COLUMNS,
-                    total=("", "合计", "", "", "{{ total_late_fee }}"),
+                    total=totals_row(LATE_FEE_COLUMNS),
                 ),
             ),
         ),
@@ -96,8 +108,7 @@ LETTER = Letter(
         ),
         Para("本函即为{{ creditor_term }}向{{ debtor_term }}提出的履行请求。"),
         *contact(),
-        Para("特此函告。"),
-        *signature(),
+        *signature(closing="特此函告。"),
         *receipt_slip(),
     ),
 )
