@@ -3,6 +3,7 @@ cases, append-only tables, and idempotent issue records — on a real SQLite fil
 
 from __future__ import annotations
 
+import dataclasses
 import multiprocessing
 import sqlite3
 from datetime import date
@@ -11,6 +12,7 @@ from pathlib import Path
 import pytest
 
 from helpers import goods_case
+from letters.errors import RegistryError
 from letters.evidence.entries import ENTRY_PREFIX, leaf_hash
 from letters.evidence.registry import FileRecord, Registry
 from letters.model import Case
@@ -149,3 +151,30 @@ def test_canonical_case_is_stored(tmp_path: Path) -> None:
         (case_json,) = registry.connection.execute("SELECT case_json FROM letters").fetchone()
     assert '"issue_date":"2026-09-24"' in case_json
     assert '"amount_due":"107000.53"' in case_json
+
+
+def test_events_round_trip_through_the_log(tmp_path: Path) -> None:
+    from decimal import Decimal
+
+    from letters.evidence.events import Capacity, Channel, Event, EventKind
+
+    with Registry(tmp_path / "letters.db") as registry:
+        letter_no = reserve(registry, goods_case()).letter_no
+        signed = Event(
+            EventKind.SIGNED,
+            date(2026, 9, 28),
+            letter_no=letter_no,
+            signer="张三",
+            capacity=Capacity.MAIL_ROOM,
+            signed=True,
+            channel=Channel.EMS,
+        )
+        paid = Event(EventKind.PAYMENT, date(2026, 10, 9), case_id="C1", amount=Decimal("500.00"))
+        assert registry.append_event(signed) == 0
+        assert registry.append_event(paid) == 1
+        logged = registry.events(case_id="C1")
+        with pytest.raises(RegistryError, match="no letter X"):
+            registry.append_event(Event(EventKind.SIGNED, date(2026, 9, 28), letter_no="X"))
+    assert [index for index, _ in logged] == [0, 1]
+    assert logged[0][1] == dataclasses.replace(signed, case_id="C1")  # the letter's case
+    assert logged[1][1] == paid

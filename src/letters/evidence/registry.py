@@ -18,6 +18,7 @@ number counter is ever updated.
 
 from __future__ import annotations
 
+import json
 import sqlite3
 from collections.abc import Callable, Iterator, Mapping
 from contextlib import contextmanager
@@ -28,6 +29,7 @@ from typing import Any
 
 from letters.errors import RegistryError
 from letters.evidence.entries import EntryKind, entry_body, leaf_hash, new_salt
+from letters.evidence.events import Event, event_from_fields
 from letters.model import Case, canonical_json, case_sha256
 
 SCHEMA_VERSION = "1"
@@ -315,6 +317,46 @@ class Registry:
                     (letter_no, fmt, record.path, record.sha256, record.size, index),
                 )
             return index
+
+    def append_event(self, event: Event) -> int:
+        """Append one event to the log; returns its index.
+
+        The case is taken from the letter when the event names one. Checking
+        that the event makes sense (dates, signer, known letter) is the caller's
+        job (the receipts commands).
+        """
+        with self._write() as connection:
+            case_id = event.case_id
+            if event.letter_no is not None:
+                letter = connection.execute(
+                    "SELECT case_id FROM letters WHERE letter_no=?", (event.letter_no,)
+                ).fetchone()
+                if letter is None:
+                    raise RegistryError(f"no letter {event.letter_no} in {self.path}")
+                case_id = case_id or letter["case_id"]
+            fields = event.fields()
+            if case_id is not None:
+                fields["case_id"] = case_id
+            return self._append(
+                connection, event.kind.value, fields, letter_no=event.letter_no, case_id=case_id
+            )
+
+    def events(
+        self, *, case_id: str | None = None, letter_no: str | None = None
+    ) -> list[tuple[int, Event]]:
+        """Logged events (not letter issues) with their log index, oldest first."""
+        query = "SELECT idx, kind, body FROM log_entries WHERE kind != ?"
+        params: list[str] = [EntryKind.LETTER_ISSUED]
+        if case_id is not None:
+            query += " AND case_id=?"
+            params.append(case_id)
+        if letter_no is not None:
+            query += " AND letter_no=?"
+            params.append(letter_no)
+        rows = self.connection.execute(query + " ORDER BY idx", params).fetchall()
+        return [
+            (row["idx"], event_from_fields(row["kind"], json.loads(row["body"]))) for row in rows
+        ]
 
     # ------------------------------------------------------------ queries
 
