@@ -39,3 +39,9 @@ def test_unknown_type(tmp_path: Path) -> None:
     table.write_text("date,type\n2027-01-01,放假\n", encoding="utf-8")
     with pytest.raises(LettersError, match="neither 休息 nor 上班"):
         load_calendar(table)
+
+
+def test_holiday_table_with_chinese_headers(tmp_path: Path) -> None:
+    table = tmp_path / "holidays.csv"
+    table.write_text("日期,类型\n2027/1/1,休息\n", encoding="utf-8")
+    assert load_calendar(table).is_rest_day(date(2027, 1, 1))

@@ -12,7 +12,7 @@ from click.testing import CliRunner, Result
 from letters.cli import cli
 
 HEADER = (
-    "案件编号,发函日期,债权人名称,联系人,联系电话,债务人名称,债务人地址,合同名称,"
+    "案件编号,发函日期,债权人名称,我方联系人,我方联系电话,债务人名称,债务人地址,合同名称,"
     "货物或服务,项目,应付日期,应付金额,已付金额"
 )
 GOOD_ROWS = [
@@ -131,7 +131,7 @@ def test_render_writes_letters_manifest_and_registry(cases: Path, tmp_path: Path
     out, db = tmp_path / "out", tmp_path / "letters.db"
     result = run("render", str(cases), "-t", "goods-payment", "--out", str(out), "--db", str(db))
     assert result.exit_code == 0, result.output + result.stderr
-    assert result.output.strip() == (
+    assert result.stdout.strip() == (
         f"Rendered 2 letters (4 files) into {out}; registry {db}: 2 new log entries."
     )
     manifest = json.loads((out / "manifest.json").read_text(encoding="utf-8"))
@@ -180,27 +180,29 @@ def test_rerender_keeps_numbers_and_bytes(cases: Path, tmp_path: Path) -> None:
     assert [m["letter_no"] for m in manifest] == ["货催〔2026〕第0001号", "货催〔2026〕第0002号"]
 
 
-def test_changed_case_gets_a_new_number(cases: Path, tmp_path: Path) -> None:
+def test_changed_case_gets_a_new_number_and_never_replaces_an_issued_letter(
+    cases: Path, tmp_path: Path
+) -> None:
     out, db = tmp_path / "out", tmp_path / "letters.db"
-    args = [
-        "render",
-        str(cases),
-        "-t",
-        "goods-payment",
-        "-o",
-        str(out),
-        "--db",
-        str(db),
-        "--format",
-        "docx",
-        "--overwrite",
-    ]
-    run(*args)
+    args = ["render", str(cases), "-t", "goods-payment", "--db", str(db), "--format", "docx"]
+    run(*args, "-o", str(out))
+    issued = (out / "C2_goods-payment.docx").read_bytes()
     cases.write_text(
         cases.read_text(encoding="utf-8").replace("1680.32", "1780.32"), encoding="utf-8"
     )
-    run(*args)
-    manifest = json.loads((out / "manifest.json").read_text(encoding="utf-8"))
+    # Same folder, even with --overwrite: C2's file is issued letter 0002, which the
+    # changed case would no longer reproduce, so it is kept.
+    refused = run(*args, "-o", str(out), "--overwrite")
+    assert refused.exit_code == 1
+    assert (
+        f"{out / 'C2_goods-payment.docx'} is the file of issued letter 货催〔2026〕第0002号; "
+        "case C2 has changed since" in refused.stderr
+    )
+    assert (out / "C2_goods-payment.docx").read_bytes() == issued
+    # Another folder: the changed case is a new letter with the next number; C1 is unchanged.
+    again = run(*args, "-o", str(tmp_path / "out2"))
+    assert again.exit_code == 0
+    manifest = json.loads((tmp_path / "out2" / "manifest.json").read_text(encoding="utf-8"))
     assert [m["letter_no"] for m in manifest] == ["货催〔2026〕第0001号", "货催〔2026〕第0003号"]
 
 
@@ -334,3 +336,86 @@ def test_registry_list_without_database(tmp_path: Path) -> None:
     result = run("registry", "list", "--db", str(tmp_path / "none.db"))
     assert result.exit_code == 1
     assert f"Error: no registry at {tmp_path / 'none.db'}" in result.stderr
+
+
+def test_check_reports_file_name_clashes(tmp_path: Path) -> None:
+    path = tmp_path / "c.csv"
+    second = GOOD_ROWS[2].replace("C2,", "c1,", 1)  # c1 and C1: one file name on Windows
+    path.write_text("\n".join([HEADER, GOOD_ROWS[0], second]) + "\n", encoding="utf-8")
+    result = run("check", str(path), "-t", "goods-payment")
+    assert result.exit_code == 1
+    assert "cases C1 and c1 would both be written to C1_goods-payment.*" in result.stderr
+
+
+YEAR_END = GOOD_ROWS[2].replace("2026-09-24", "2026-12-26")  # + 7 days = 2027-01-02
+
+
+def test_deadline_without_holiday_data(tmp_path: Path) -> None:
+    path = tmp_path / "c.csv"
+    path.write_text("\n".join([HEADER, YEAR_END]) + "\n", encoding="utf-8")
+    checked = run("check", str(path), "-t", "goods-payment")
+    assert checked.exit_code == 0
+    assert "deadline 2027-01-02 was not checked against holidays" in checked.stderr
+    assert "0 errors, 2 warnings" in checked.stdout  # the payment and the objection deadline
+    out, db = tmp_path / "out", str(tmp_path / "l.db")
+    refused = run(
+        "render", str(path), "-t", "goods-payment", "-o", str(out), "--db", db, "--format", "docx"
+    )
+    assert refused.exit_code == 1
+    assert (
+        "failed: case C2: the deadline 2027-01-02 cannot be checked against holidays: there "
+        "is no holiday data for 2027"
+    ) in refused.stderr
+    accepted = run(
+        "render",
+        str(path),
+        "-t",
+        "goods-payment",
+        "-o",
+        str(out),
+        "--db",
+        db,
+        "--format",
+        "docx",
+        "--allow-unchecked-deadlines",
+    )
+    assert accepted.exit_code == 0
+    # With the 2027 schedule: 2027-01-02 is a Saturday → Monday 2027-01-04.
+    holidays = tmp_path / "h.csv"
+    holidays.write_text("date,type\n2027-01-01,休息\n", encoding="utf-8")
+    report = run("check", str(path), "-t", "goods-payment", "--holidays", str(holidays), "--json")
+    assert json.loads(report.stdout)["valid"][0]["deadline"] == "2027-01-04"
+
+
+def test_batch_values_and_template_by_title(tmp_path: Path) -> None:
+    path = tmp_path / "c.csv"
+    rows = [
+        HEADER.replace("债权人名称,", ""),
+        GOOD_ROWS[0].replace("上海申江机电设备有限公司,", ""),
+    ]
+    path.write_text("\n".join(rows) + "\n", encoding="utf-8")
+    missing = run("check", str(path), "-t", "货款催收函")
+    assert "required column 债权人名称 (creditor_name) is missing" in missing.stderr
+    given = run(
+        "check", str(path), "-t", "货款催收函", "--set", "债权人名称=上海申江机电设备有限公司"
+    )
+    assert given.exit_code == 0, given.stderr
+    wrong = run("check", str(path), "-t", "goods-payment", "--set", "项目=货款")
+    assert "'项目' is not a case field of template goods-payment" in wrong.stderr
+
+
+def test_new_registry_is_announced(cases: Path, tmp_path: Path) -> None:
+    args = [
+        "render",
+        str(cases),
+        "-t",
+        "goods-payment",
+        "--db",
+        str(tmp_path / "l.db"),
+        "--format",
+        "docx",
+    ]
+    first = run(*args, "-o", str(tmp_path / "a"))
+    assert "Note: starting a new registry at" in first.stderr
+    second = run(*args, "-o", str(tmp_path / "b"))
+    assert "Note: starting a new registry" not in second.stderr

@@ -23,8 +23,8 @@ HEADER_CN = [
     "案件编号",
     "发函日期",
     "债权人名称",
-    "联系人",
-    "联系电话",
+    "我方联系人",
+    "我方联系电话",
     "债务人名称",
     "债务人地址",
     "合同名称",
@@ -86,7 +86,7 @@ def test_english_names_and_aliases_and_units(tmp_path: Path) -> None:
         "issue_date",
         "供货方",
         "contact_person",
-        "电话",
+        "经办人电话",
         "债务人",
         "送达地址",
         "Contract_Name",
@@ -174,6 +174,8 @@ def test_xlsx_number_lost_id_digits(tmp_path: Path) -> None:
     (error,) = load(path).errors
     assert error.location.column == "债务人证件号码"  # type: ignore[union-attr]
     assert "110105198003150000" in error.message
+    assert error.hint is not None
+    assert "format the column as text" in error.hint
 
 
 def test_xlsx_sheet_choice(tmp_path: Path) -> None:
@@ -283,3 +285,70 @@ def test_empty_file(tmp_path: Path) -> None:
     with pytest.raises(InputError) as caught:
         load(tmp_path / "c.csv")
     assert caught.value.problems[0].message == "the file is empty"
+
+
+def test_total_row_is_skipped(tmp_path: Path) -> None:
+    total = ["合计", "", "", "", "", "", "", "", "", "", "", "123409.55", ""]
+    result = load(write_csv(tmp_path / "c.csv", [HEADER_CN, ROW_1, ROW_2, total]))
+    assert [p.message for p in result.problems] == [
+        "a total row (合计/小计/总计), not a case; it is skipped"
+    ]
+    assert result.problems[0].location.row == 4  # type: ignore[union-attr]
+    assert len(result.cases) == 1
+
+
+def test_merged_cells_count_on_every_row_they_span(tmp_path: Path) -> None:
+    workbook = openpyxl.Workbook()
+    sheet = workbook.active
+    sheet.append(HEADER_CN)
+    sheet.append(ROW_1)
+    sheet.append([None] * 9 + ROW_2[9:])
+    for column in "ABCDEFGHI":  # the case's own cells merged over its two rows
+        sheet.merge_cells(f"{column}2:{column}3")
+    path = tmp_path / "c.xlsx"
+    workbook.save(path)
+    result = load(path)
+    assert result.problems == []
+    (case,) = result.cases
+    assert len(case.items) == 2
+
+
+def test_no_header_row(tmp_path: Path) -> None:
+    with pytest.raises(InputError) as caught:
+        load(write_csv(tmp_path / "c.csv", [["甲", "乙"], ["1", "2"]]))
+    assert caught.value.problems[0].message == "no header row found in the first 10 rows"
+
+
+def test_header_without_data(tmp_path: Path) -> None:
+    with pytest.raises(InputError) as caught:
+        load(write_csv(tmp_path / "c.csv", [HEADER_CN]))
+    assert caught.value.problems[0].message == (
+        "no cases found: there are no data rows under the header"
+    )
+
+
+def test_wrong_sheet_points_at_the_right_one(tmp_path: Path) -> None:
+    workbook = openpyxl.Workbook()
+    workbook.active.title = "汇总"
+    workbook.active.append(["客户数", 3])
+    data = workbook.create_sheet("应收逾期")
+    data.append(HEADER_CN)
+    data.append(ROW_1)
+    path = tmp_path / "c.xlsx"
+    workbook.save(path)
+    with pytest.raises(InputError) as caught:
+        load(path)
+    assert caught.value.problems[0].hint == (
+        'the sheet "应收逾期" looks like case data: add --sheet 应收逾期'
+    )
+
+
+def test_unknown_header_gets_a_suggestion(tmp_path: Path) -> None:
+    header = [h if h != "债务人名称" else "债务人明称" for h in HEADER_CN]
+    result = load(write_csv(tmp_path / "c.csv", [header, ROW_1]))
+    warning = result.warnings[0]
+    assert warning.message == 'column "债务人明称" is not a field of this template; it is ignored'
+    assert (
+        warning.hint
+        == "did you mean 债务人名称 → debtor_name (债务人名称)? Rename the column if so"
+    )

@@ -26,6 +26,8 @@ from letters.render.output import (
         ("PRN", "_PRN"),
         ("com1.tail", "_com1.tail"),
         ("结尾有点...", "结尾有点"),
+        ("../evil", "_evil"),
+        (".hidden", "hidden"),
         ("tab\tname", "tab_name"),
         ("", "_"),
         ("长" * 300, "长" * 120),

@@ -83,7 +83,16 @@ def test_case_fields_must_agree_across_rows() -> None:
 def test_same_value_in_different_spellings_agrees() -> None:
     result = validate(
         row(2, {**BASE, "contract_price": "¥10,000", **ITEM}),
-        row(3, {**BASE, "contract_price": "10000.00", **ITEM}),
+        row(
+            3,
+            {
+                **BASE,
+                "contract_price": "10000.00",
+                "debtor_address": "浙江省杭州市",
+                **ITEM,
+                "due_date": "2026-07-31",
+            },
+        ),
     )
     assert result.problems == []
 
@@ -285,3 +294,40 @@ def test_loan_with_nothing_overdue() -> None:
     assert [p.message for p in result.errors] == [
         "nothing is overdue: principal and interest are all zero"
     ]
+
+
+def test_full_width_and_half_width_text_agree() -> None:
+    result = validate(
+        row(2, {**BASE, "debtor_address": "世纪大道１号", **ITEM}),
+        row(3, {**BASE, "debtor_address": "世纪大道1号", **ITEM, "due_date": "2026-07-31"}),
+    )
+    assert result.problems == []
+    assert result.cases[0].values["debtor_address"] == "世纪大道１号"  # printed as first given
+
+
+def test_repeated_amount_line_is_flagged() -> None:
+    result = validate(row(2, {**BASE, **ITEM}), row(3, {"case_id": "C1", **ITEM}))
+    (warning,) = result.warnings
+    assert str(warning.location) == 'c.csv, row 3, column "项目"'
+    assert warning.message == "this amount line repeats row 2 exactly, so it is claimed twice"
+    assert len(result.cases[0].items) == 2  # still a valid case: only the clerk can tell
+
+
+def test_batch_values_fill_empty_case_fields() -> None:
+    values = {k: v for k, v in BASE.items() if k not in ("creditor_name", "contact_phone")}
+    given = {"creditor_name": "上海申江机电设备有限公司", "contact_phone": "021-58881234"}
+    result = build_cases([row(2, {**values, **ITEM})], SCHEMA, today=TODAY, given=given)
+    assert result.problems == []
+    assert result.cases[0].values["creditor_name"] == "上海申江机电设备有限公司"
+    # A value in the file wins over the batch value.
+    result = build_cases(
+        [row(2, {**BASE, "creditor_name": "别的公司", **ITEM})], SCHEMA, today=TODAY, given=given
+    )
+    assert result.cases[0].values["creditor_name"] == "别的公司"
+
+
+def test_a_header_can_never_mean_two_fields() -> None:
+    import pytest
+
+    with pytest.raises(ValueError, match='the header "到期日" would mean both'):
+        build_schema({"due_date": {}, "loan_maturity_date": {}})

@@ -106,9 +106,12 @@ class ChineseCalendar:
 
 
 HOLIDAY_TABLE_HELP = (
-    "a CSV file with columns date,type where type is 休息 (holiday) or 上班 (make-up "
+    "a CSV file with columns date,type (or 日期,类型) where type is 休息 (holiday) or 上班 (make-up "
     "working day); every year that appears in it is taken as fully described"
 )
+
+
+_HOLIDAY_HEADERS = {"日期": "date", "类型": "type", "date": "date", "type": "type"}
 
 
 def parse_holiday_table(rows: Iterable[dict[str, str]], source: str) -> FixedCalendar:
@@ -122,6 +125,7 @@ def parse_holiday_table(rows: Iterable[dict[str, str]], source: str) -> FixedCal
     holidays: set[date] = set()
     workdays: set[date] = set()
     for number, row in enumerate(rows, start=2):
+        row = {_HOLIDAY_HEADERS.get(k.strip().lower(), k): v for k, v in row.items() if k}
         try:
             day = parse_date(row.get("date", ""))
         except ValueProblem as problem:

@@ -18,10 +18,17 @@ from typing import Any
 import click
 from rich.console import Console
 from rich.markup import escape
-from rich.table import Table
+from rich.table import Column, Table
 
 from letters import __version__
-from letters.batch.run import FORMATS, Outcome, plan_batch, renderers_for, run_batch
+from letters.batch.run import (
+    FORMATS,
+    Outcome,
+    name_clashes,
+    plan_batch,
+    renderers_for,
+    run_batch,
+)
 from letters.calendar import RestDayCalendar, load_calendar
 from letters.cases.load import read_rows
 from letters.cases.validate import Validation, build_cases
@@ -40,10 +47,17 @@ stdout = Console(highlight=False, soft_wrap=True)
 stderr = Console(stderr=True, highlight=False, soft_wrap=True)
 
 
+def _table(*headers: str, **options: Any) -> Table:
+    """A table whose cells wrap instead of being cut off with "…" (a letter number
+    or an amount in words must be read whole, also when piped to a file)."""
+    return Table(*(Column(h, overflow="fold") for h in headers), **options)
+
+
 @dataclass
 class Settings:
     template_dirs: tuple[Path, ...]
     holidays: Path | None
+    given: tuple[str, ...] = ()  # --set NAME=VALUE, for every case of the batch
 
     def templates(self) -> TemplateRegistry:
         return TemplateRegistry(self.template_dirs)
@@ -118,10 +132,57 @@ def input_options(function: Callable[..., Any]) -> Callable[..., Any]:
                 metavar="DATE",
                 help="Issue date for cases that do not give one (default: today).",
             ),
+            click.option(
+                "--set",
+                "given",
+                multiple=True,
+                metavar="FIELD=VALUE",
+                expose_value=False,
+                callback=_remember("given"),
+                help="A value for every case that leaves the field empty, e.g. "
+                "--set 债权人名称=上海申江机电设备有限公司 (repeatable).",
+            ),
+            click.option(
+                "--holidays",
+                type=click.Path(path_type=Path, dir_okay=False, exists=True),
+                expose_value=False,
+                callback=_remember("holidays"),
+                help="CSV (date,type: 休息/上班) of holidays for years chinesecalendar does "
+                "not cover yet (also LETTERS_HOLIDAYS).",
+            ),
         ]
     ):
         function = option(function)
     return function
+
+
+def _remember(name: str) -> Callable[[click.Context, click.Parameter, Any], None]:
+    """A callback that stores an option's value in the Settings (options that several
+    commands share without each command's signature listing them)."""
+
+    def store(ctx: click.Context, param: click.Parameter, value: Any) -> None:
+        if value:
+            setattr(ctx.ensure_object(Settings), name, value)
+
+    return store
+
+
+def _given_values(settings: Settings, spec: TemplateSpec) -> dict[str, object]:
+    """Typed values of --set NAME=VALUE options."""
+    values: dict[str, object] = {}
+    for text in settings.given:
+        name, separator, raw = text.partition("=")
+        spec_field = spec.schema.resolve_header(name) if separator else None
+        if spec_field is None or spec_field.level is not Level.CASE:
+            raise LettersError(
+                f"--set {text}: {name!r} is not a case field of template {spec.id}",
+                f"write --set FIELD=VALUE with a field from `letters templates show {spec.id}`",
+            )
+        try:
+            values[spec_field.name] = spec_field.parse(raw)
+        except ValueProblem as problem:
+            raise LettersError(f"--set {text}: {problem.message}", problem.hint) from None
+    return values
 
 
 def db_option(function: Callable[..., Any]) -> Callable[..., Any]:
@@ -204,7 +265,7 @@ def templates_list(settings: Settings, as_json: bool) -> None:
             )
         )
         return
-    table = Table("id", "title", "letter number", "source")
+    table = _table("id", "title", "letter number", "source")
     for spec in specs:
         table.add_row(
             spec.id,
@@ -262,7 +323,7 @@ def templates_show(settings: Settings, template_id: str, as_json: bool) -> None:
         fields = spec.schema.at_level(level)
         if not fields:
             continue
-        table = Table(
+        table = _table(
             "name", "label", "type", "required", "example", title=heading, title_justify="left"
         )
         for spec_field in fields:
@@ -289,12 +350,17 @@ def _validate(
     issue_date: date,
 ) -> tuple[TemplateSpec, Validation]:
     spec = settings.templates().get(template_id)
+    given = _given_values(settings, spec)
     rows, file_problems = read_rows(case_file, spec.schema, encoding=encoding, sheet=sheet)
-    return spec, build_cases(rows, spec.schema, today=issue_date, file_problems=file_problems)
+    return spec, build_cases(
+        rows, spec.schema, today=issue_date, file_problems=file_problems, given=given
+    )
 
 
-def _summary(validation: Validation) -> str:
-    errors, warnings = len(validation.errors), len(validation.warnings)
+def _summary(validation: Validation, problems: Sequence[Problem] | None = None) -> str:
+    problems = validation.problems if problems is None else problems
+    errors = sum(1 for p in problems if p.is_error)
+    warnings = len(problems) - errors
     total = len(validation.cases) + len(validation.invalid)
     return (
         f"{total} case{'s' * (total != 1)}: {len(validation.cases)} valid, "
@@ -330,12 +396,19 @@ def check(
     spec, validation = _validate(settings, case_file, template_id, encoding, sheet, issue_date)
     calendar = settings.calendar()
     valid = []
-    problems = list(validation.problems)
+    problems = list(validation.problems) + name_clashes(validation.cases, spec)
     for case in validation.cases:
         data = build_letter_data(case, spec, letter_no="（待编号）", calendar=calendar)
         for warning in data.warnings:
             problems.append(
-                Problem(warning, case.origin, None, severity=Severity.WARNING, case_id=case.case_id)
+                Problem(
+                    warning,
+                    case.origin,
+                    "render refuses this case unless you pass --holidays FILE or "
+                    "--allow-unchecked-deadlines",
+                    severity=Severity.WARNING,
+                    case_id=case.case_id,
+                )
             )
         valid.append(
             {
@@ -364,7 +437,7 @@ def check(
     else:
         print_problems(problems)
         if valid and not quiet:
-            table = Table("case", "addressee", "total (yuan)", "in words", "deadline")
+            table = _table("case", "addressee", "total (yuan)", "in words", "deadline")
             for row in valid:
                 table.add_row(
                     row["case_id"],
@@ -374,8 +447,8 @@ def check(
                     row["deadline"],
                 )
             stdout.print(table)
-        stdout.print(_summary(validation))
-    if validation.errors:
+        stdout.print(_summary(validation, problems))
+    if any(p.is_error for p in problems):
         raise click.exceptions.Exit(1)
 
 
@@ -441,6 +514,12 @@ def _progress(total: int, enabled: bool) -> Iterator[Callable[[Outcome], None]]:
 @click.option("--overwrite", is_flag=True, help="Replace existing output files.")
 @db_option
 @click.option(
+    "--allow-unchecked-deadlines",
+    is_flag=True,
+    help="Print deadlines in years without holiday data as counted, unrolled "
+    "(default: such cases fail; pass --holidays FILE instead).",
+)
+@click.option(
     "--quiet", "-q", is_flag=True, help="No progress bar; print only problems and the summary."
 )
 @click.pass_obj
@@ -456,6 +535,7 @@ def render(
     skip_invalid: bool,
     overwrite: bool,
     db: Path,
+    allow_unchecked_deadlines: bool,
     quiet: bool,
 ) -> None:
     """Render one letter per case as Word and PDF, and register each in the database.
@@ -480,7 +560,14 @@ def render(
         )
         raise click.exceptions.Exit(1)
     print_problems(validation.warnings if not skip_invalid else validation.problems)
-    plan = plan_batch(validation.cases, spec, out_dir, formats, overwrite=overwrite)
+    existing = Registry(db) if db.exists() else None
+    try:
+        plan = plan_batch(
+            validation.cases, spec, out_dir, formats, overwrite=overwrite, registry=existing
+        )
+    finally:
+        if existing is not None:
+            existing.close()
     if plan.conflicts:
         print_problems(plan.conflicts)
         stderr.print("Nothing was written.")
@@ -489,6 +576,11 @@ def render(
     out_dir.mkdir(parents=True, exist_ok=True)
     remove_stale_temps(out_dir)
     show_progress = not quiet and stderr.is_terminal
+    if existing is None:
+        stderr.print(
+            f"Note: starting a new registry at {escape(str(db))}. Letter numbers are unique "
+            "within one registry: use the same --db (or LETTERS_DB) for every batch."
+        )
     with Registry(db) as registry, _progress(len(validation.cases), show_progress) as advance:
         try:
             outcomes = run_batch(
@@ -501,6 +593,7 @@ def render(
                 calendar=settings.calendar(),
                 out_dir=out_dir,
                 on_outcome=advance,
+                allow_unchecked_deadlines=allow_unchecked_deadlines,
             )
         except KeyboardInterrupt:
             stderr.print(
@@ -523,9 +616,10 @@ def _report(outcomes: Sequence[Outcome], out_dir: Path, db: Path, formats: Seque
         message = "; ".join(p["message"] for p in outcome.problems)
         stderr.print(f"[red]failed[/]: case {escape(outcome.case_id)}: {escape(message)}")
     new_entries = sum(1 for o in rendered if o.new_log_entry is not None)
+    files = len(rendered) * len(formats)
     stdout.print(
         f"Rendered {len(rendered)} letter{'s' * (len(rendered) != 1)} "
-        f"({len(rendered) * len(formats)} files) into {out_dir}; "
+        f"({files} file{'s' * (files != 1)}) into {out_dir}; "
         f"registry {db}: {new_entries} new log entr{'ies' if new_entries != 1 else 'y'}."
     )
     if invalid:
@@ -565,7 +659,9 @@ def registry_list(db: Path, case_id: str | None, as_json: bool) -> None:
     if as_json:
         stdout.print_json(json.dumps(letters, ensure_ascii=False))
         return
-    table = Table("letter number", "case", "template", "issue date", "addressee", "status", "files")
+    table = _table(
+        "letter number", "case", "template", "issue date", "addressee", "status", "files"
+    )
     for letter in letters:
         table.add_row(
             letter["letter_no"],
@@ -600,7 +696,7 @@ def doctor(as_json: bool, quiet: bool, quick: bool) -> None:
     if as_json:
         stdout.print_json(json.dumps([c.as_dict() for c in checks], ensure_ascii=False))
     else:
-        table = Table("check", "status", "detail", "fix")
+        table = _table("check", "status", "detail", "fix")
         colours = {"ok": "green", "warning": "yellow", "missing": "red"}
         for item in checks:
             if quiet and item.ok:

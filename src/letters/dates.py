@@ -17,8 +17,14 @@ from datetime import date, datetime
 
 from letters.errors import ValueProblem
 
-_DATE_HINT = "write dates as 2026-11-22, 2026/11/22 or 2026年11月22日"
-_DATE_RE = re.compile(r"(\d{4})\s*(?:[-/.]|年)\s*(\d{1,2})\s*(?:[-/.]|月)\s*(\d{1,2})\s*日?")
+_DATE_HINT = "write dates as 2026-11-22, 2026/11/22, 2026年11月22日 or 20261122"
+_DATE_RE = re.compile(
+    r"(\d{4})\s*(?:[-/.]|年)\s*(\d{1,2})\s*(?:[-/.]|月)\s*(\d{1,2})\s*日?"
+    # ERP and WPS exports add a time of day ("2026-11-20 00:00:00"): the date is what counts.
+    r"(?:[ T]\d{1,2}:\d{2}(?::\d{2}(?:\.\d+)?)?)?"
+)
+# 20261120, as many accounting systems export dates.
+_COMPACT_DATE_RE = re.compile(r"(\d{4})(\d{2})(\d{2})")
 
 
 def parse_date(value: object) -> date:
@@ -28,6 +34,8 @@ def parse_date(value: object) -> date:
     (datetime.date(2026, 1, 5), datetime.date(2026, 1, 5))
     >>> parse_date(datetime(2026, 1, 5, 0, 0))
     datetime.date(2026, 1, 5)
+    >>> parse_date("20261120"), parse_date("2026-11-20 00:00:00")
+    (datetime.date(2026, 11, 20), datetime.date(2026, 11, 20))
     >>> parse_date("2026-02-30")
     Traceback (most recent call last):
     letters.errors.ValueProblem: "2026-02-30" is not a calendar date
@@ -45,7 +53,8 @@ def parse_date(value: object) -> date:
             _DATE_HINT + " (a bare number in an Excel date column: format the cells as dates)",
         )
     original = value.strip()
-    match = _DATE_RE.fullmatch(unicodedata.normalize("NFKC", original))
+    normalized = unicodedata.normalize("NFKC", original)
+    match = _DATE_RE.fullmatch(normalized) or _COMPACT_DATE_RE.fullmatch(normalized)
     if not match:
         raise ValueProblem(f'"{original}" is not a date', _DATE_HINT)
     year, month, day = (int(part) for part in match.groups())

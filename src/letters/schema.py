@@ -136,12 +136,21 @@ def _parse_integer(raw: object, spec: Field) -> int:
     return int(text)
 
 
+_NUMBER_CELL_HINT = (
+    "the cell holds a number, and Excel keeps only 15 digits of a number: format the column "
+    "as text (设置单元格格式 → 文本) and type the number again"
+)
+
+
 def _parse_party_id(raw: object, spec: Field) -> str:
     text = unicodedata.normalize("NFKC", _text_of(raw)).strip().upper().replace(" ", "")
+    numeric_cell = isinstance(raw, int | float) and not isinstance(raw, bool)
     if len(text) != 18:
         raise ValueProblem(
             f'"{text}" has {len(text)} characters; 统一社会信用代码 and 身份证号码 have 18',
-            "an 18-digit number typed into Excel loses its last digits: format the column as text",
+            _NUMBER_CELL_HINT
+            if numeric_cell
+            else "copy the number again from the licence or ID card",
         )
     for module in (ric, uscc):
         try:
@@ -150,7 +159,9 @@ def _parse_party_id(raw: object, spec: Field) -> str:
             continue
     raise ValueProblem(
         f'"{text}" is neither a valid 统一社会信用代码 nor a valid 身份证号码 (check digit or date is wrong)',
-        "copy the number again from the business licence or ID card",
+        _NUMBER_CELL_HINT
+        if numeric_cell
+        else "copy the number again from the business licence or ID card",
     )
 
 
@@ -217,7 +228,7 @@ def normalize_header(header: str) -> str:
     """
     text = unicodedata.normalize("NFKC", header).strip().lower()
     text = re.sub(r"\s+", "", text).strip("*")
-    return re.sub(r"\((元|人民币|日|天|%|rmb|yuan)\)$", "", text)
+    return re.sub(r"\((元|人民币|日|天|%|rmb|yuan|㎡|m2|m²|平方米|平米)\)$", "", text)
 
 
 @dataclass(frozen=True)
@@ -230,6 +241,15 @@ class Schema:
         names = [f.name for f in self.fields]
         if len(names) != len(set(names)):
             raise ValueError(f"duplicate field names in schema: {names}")
+        # A header must never be able to mean two fields of one template.
+        meaning: dict[str, str] = {}
+        for spec in self.fields:
+            for header in {spec.name, spec.label, *spec.aliases}:
+                key = normalize_header(header)
+                if meaning.setdefault(key, spec.name) != spec.name:
+                    raise ValueError(
+                        f'the header "{header}" would mean both {meaning[key]} and {spec.name}'
+                    )
 
     @property
     def names(self) -> tuple[str, ...]:

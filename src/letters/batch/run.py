@@ -19,7 +19,7 @@ from typing import Any, Protocol
 from letters.calendar import RestDayCalendar
 from letters.errors import LettersError, Problem
 from letters.evidence.registry import FileRecord, Registry
-from letters.model import Case, InvalidCase, sha256_hex
+from letters.model import Case, InvalidCase, case_sha256, sha256_hex
 from letters.render.context import build_letter_data
 from letters.render.output import atomic_write, commit_temp, output_stem, write_temp
 from letters.templates.registry import TemplateSpec
@@ -84,6 +84,40 @@ class Plan:
     conflicts: list[Problem]
 
 
+def output_paths(
+    case: Case, spec: TemplateSpec, out_dir: Path, formats: Sequence[str]
+) -> dict[str, Path]:
+    """Where one case's files go, by format (the template's ``output_name`` pattern)."""
+    values = {**case.values, "template": spec.id, "case_id": case.case_id}
+    try:
+        stem = output_stem(spec.output_name, values)
+    except ValueError as error:
+        raise LettersError(str(error), "fix output_name in the template's template.toml") from None
+    return {fmt: out_dir / f"{stem}.{fmt}" for fmt in formats}
+
+
+def name_clashes(cases: Sequence[Case], spec: TemplateSpec) -> list[Problem]:
+    """Cases whose files would get the same name (after unsafe characters are
+    replaced, and ignoring case: Windows and macOS file names are case-insensitive)."""
+    owners: dict[str, tuple[str, str]] = {}
+    clashes = []
+    for case in cases:
+        name = output_paths(case, spec, Path("."), FORMATS[:1])[FORMATS[0]].stem
+        key = name.casefold()
+        owner, owner_name = owners.setdefault(key, (case.case_id, name))
+        if owner != case.case_id:
+            clashes.append(
+                Problem(
+                    f"cases {owner} and {case.case_id} would both be written to {owner_name}.*",
+                    case.origin,
+                    "make the case ids distinct (file names drop characters such as / : * "
+                    "and ignore upper/lower case)",
+                    case_id=case.case_id,
+                )
+            )
+    return clashes
+
+
 def plan_batch(
     cases: Sequence[Case],
     spec: TemplateSpec,
@@ -91,43 +125,47 @@ def plan_batch(
     formats: Sequence[str],
     *,
     overwrite: bool,
+    registry: Registry | None = None,
 ) -> Plan:
-    """Where each case's files go; conflicts (existing files, name clashes) all at once."""
+    """Where each case's files go; conflicts (existing files, name clashes) all at once.
+
+    With ``overwrite``, a file is still never replaced when it is the file of an
+    issued letter that this case would no longer reproduce (the case or the
+    template changed, so it gets a new number): the issued letter may have
+    been sent, and its file is evidence.
+    """
+    conflicts = name_clashes(cases, spec)
     targets: dict[str, dict[str, Path]] = {}
-    owners: dict[str, str] = {}
-    conflicts: list[Problem] = []
     for case in cases:
-        values = {
-            **dict(case.values.items()),
-            "template": spec.id,
-            "case_id": case.case_id,
-        }
-        try:
-            stem = output_stem(spec.output_name, values)
-        except ValueError as error:
-            raise LettersError(
-                str(error), "fix output_name in the template's template.toml"
-            ) from None
-        paths = {fmt: out_dir / f"{stem}.{fmt}" for fmt in formats}
+        paths = output_paths(case, spec, out_dir, formats)
         for path in paths.values():
-            # Windows and macOS file names are case-insensitive: "c1" and "C1" clash.
-            key = path.name.casefold()
-            if key in owners and owners[key] != case.case_id:
-                conflicts.append(
-                    Problem(
-                        f"cases {owners[key]} and {case.case_id} would both be written to {path.name}",
-                        case.origin,
-                        "make the case ids distinct (file names drop characters such as / : *)",
-                        case_id=case.case_id,
-                    )
-                )
-            owners[key] = case.case_id
-            if path.exists() and not overwrite:
+            if not path.exists():
+                continue
+            if not overwrite:
                 conflicts.append(
                     Problem(
                         f"{path} already exists",
                         case.origin,
                         "use --overwrite to replace it, or choose another --out folder",
+                        case_id=case.case_id,
+                    )
+                )
+                continue
+            issued = registry.letter_with_file(sha256_hex(path.read_bytes())) if registry else None
+            if issued is not None and not (
+                issued["template_id"] == spec.id
+                and issued["case_id"] == case.case_id
+                and issued["case_sha256"] == case_sha256(case)
+                and issued["template_sha256"] == spec.sha256
+            ):
+                conflicts.append(
+                    Problem(
+                        f"{path} is the file of issued letter {issued['letter_no']}; case "
+                        f"{case.case_id} has changed since, so rendering it would issue a new "
+                        "letter number and replace that file",
+                        case.origin,
+                        "keep the issued letter (it may have been sent): render into another "
+                        "--out folder, or move the old file away first",
                         case_id=case.case_id,
                     )
                 )
@@ -144,6 +182,7 @@ def render_case(
     calendar: RestDayCalendar,
     targets: Mapping[str, Path],
     out_dir: Path,
+    allow_unchecked_deadlines: bool = False,
 ) -> Outcome:
     """Render, register and write one case; never raises for a case-level failure."""
     outcome = Outcome(case.case_id, spec.id, "failed")
@@ -170,6 +209,15 @@ def render_case(
             template_sha256=spec.sha256,
         )
         outcome.warnings = list(data.warnings)
+        unchecked = [d for d in data.deadlines.values() if d.holiday_data_missing is not None]
+        if unchecked and not allow_unchecked_deadlines:
+            year = unchecked[0].holiday_data_missing
+            raise LettersError(
+                f"the deadline {unchecked[0].raw.isoformat()} cannot be checked against "
+                f"holidays: there is no holiday data for {year}",
+                f"pass --holidays FILE with the {year} schedule (CSV date,type: 休息/上班), or "
+                "--allow-unchecked-deadlines to print the date unrolled",
+            )
         deadline = data.deadlines["deadline"]
         outcome.details = {
             "verification_code": data.context["verification_code"],
@@ -256,6 +304,7 @@ def run_batch(
     calendar: RestDayCalendar,
     out_dir: Path,
     on_outcome: Callable[[Outcome], None] = lambda outcome: None,
+    allow_unchecked_deadlines: bool = False,
 ) -> list[Outcome]:
     """Render every case in order; the manifest is written even if interrupted."""
     outcomes = [invalid_outcome(i, spec) for i in invalid]
@@ -269,6 +318,7 @@ def run_batch(
                 calendar=calendar,
                 targets=plan.targets[case.case_id],
                 out_dir=out_dir,
+                allow_unchecked_deadlines=allow_unchecked_deadlines,
             )
             outcomes.append(outcome)
             on_outcome(outcome)

@@ -9,8 +9,11 @@ Nothing is typed or checked here beyond the file's structure: that is
 from __future__ import annotations
 
 import csv
+import difflib
 import io
 import json
+import re
+import zipfile
 from collections.abc import Sequence
 from decimal import Decimal
 from pathlib import Path
@@ -22,7 +25,8 @@ from letters.schema import Field, Level, Schema, is_blank, normalize_header
 
 SUPPORTED_SUFFIXES = (".csv", ".xlsx", ".json")
 # Rows above the header that a clerk's export may carry (a title, a date line).
-_HEADER_SEARCH_ROWS = 5
+_HEADER_SEARCH_ROWS = 10
+_TOTAL_WORDS = {"合计", "小计", "总计", "总合计", "合计金额", "total", "Total", "TOTAL"}
 _ITEM_KEYS = {"items", "明细", "项目明细", "amount_lines"}
 _GUARANTOR_KEYS = {"guarantors", "保证人", "保证人列表"}
 
@@ -48,14 +52,39 @@ def decode_csv_bytes(data: bytes, encoding: str | None = None) -> tuple[str, str
         return data.decode("gb18030"), "gb18030"
 
 
-def _find_header(rows: Sequence[Sequence[object]], schema: Schema) -> int:
+def _find_header(rows: Sequence[Sequence[object]], schema: Schema) -> int | None:
     """Index of the header row: the first of the top rows naming two or more fields."""
     index = schema.header_index()
     for number, row in enumerate(rows[:_HEADER_SEARCH_ROWS]):
         known = sum(1 for cell in row if isinstance(cell, str) and normalize_header(cell) in index)
         if known >= 2:
             return number
-    return 0
+    return None
+
+
+def suggest_field(header: str, schema: Schema) -> str | None:
+    """The field a mistyped or unusual header most likely means, for a hint.
+
+    >>> from letters.schema import build_schema
+    >>> suggest_field("客户明称", build_schema({"debtor_name": {}, "debtor_address": {}}))
+    '客户名称 → debtor_name (债务人名称)'
+    """
+    names = {key: spec for spec in schema.fields for key in (spec.name, spec.label, *spec.aliases)}
+    close = difflib.get_close_matches(header.strip(), list(names), n=1, cutoff=0.6)
+    if not close:
+        return None
+    spec = names[close[0]]
+    return f"{close[0]} → {spec.name} ({spec.label})"
+
+
+def _is_total_row(values: Sequence[object]) -> bool:
+    """A 合计/小计/总计 line at the foot of an export: not a case."""
+    for value in values:
+        if is_blank(value):
+            continue
+        text = "".join(str(value).split()).rstrip(":：")
+        return text in _TOTAL_WORDS
+    return False
 
 
 def _table_rows(
@@ -66,6 +95,18 @@ def _table_rows(
     if not grid:
         raise InputError([Problem("the file is empty", Location(source), "export the sheet again")])
     header_at = _find_header(grid, schema)
+    if header_at is None:
+        raise InputError(
+            [
+                Problem(
+                    f"no header row found in the first {_HEADER_SEARCH_ROWS} rows",
+                    Location(source),
+                    "the header row must name the fields, e.g. 案件编号, 债务人名称, 应付金额 "
+                    "(see `letters templates show TEMPLATE`); for a workbook, choose the sheet "
+                    "with --sheet",
+                )
+            ]
+        )
     headers = ["" if h is None else str(h).strip() for h in grid[header_at]]
     index = schema.header_index()
     columns: dict[int, Field] = {}
@@ -76,11 +117,14 @@ def _table_rows(
         spec = index.get(normalize_header(header))
         where = Location(source, header_at + 1, header)
         if spec is None:
+            guess = suggest_field(header, schema)
             problems.append(
                 Problem(
                     f'column "{header}" is not a field of this template; it is ignored',
                     where,
-                    "see `letters templates show TEMPLATE` for the field names",
+                    f"did you mean {guess}? Rename the column if so"
+                    if guess
+                    else "see `letters templates show TEMPLATE` for the field names",
                     Severity.WARNING,
                 )
             )
@@ -102,6 +146,16 @@ def _table_rows(
         if all(is_blank(v) for v in values):
             continue
         location = Location(source, offset)
+        if _is_total_row(values):
+            problems.append(
+                Problem(
+                    "a total row (合计/小计/总计), not a case; it is skipped",
+                    location,
+                    None,
+                    Severity.WARNING,
+                )
+            )
+            continue
         cells = {
             spec.name: Cell(values[pos], location.with_column(headers[pos]))
             for pos, spec in columns.items()
@@ -117,6 +171,16 @@ def _table_rows(
                 )
             )
         rows.append(RawRow(location, cells, header_of))
+    if not rows:
+        raise InputError(
+            [
+                Problem(
+                    "no cases found: there are no data rows under the header",
+                    Location(source, header_at + 1),
+                    "check that this is the right file (for a workbook, the right --sheet)",
+                )
+            ]
+        )
     return rows, problems
 
 
@@ -139,6 +203,50 @@ def read_csv(
     return _table_rows(grid, schema, str(path))
 
 
+_MERGE_REF = re.compile(rb'<mergeCell ref="([A-Z]+)([0-9]+):([A-Z]+)([0-9]+)"')
+
+
+def merged_ranges(path: Path, worksheet_path: str) -> list[tuple[int, int, int, int]]:
+    """Merged cell ranges of one sheet as 0-based (first_row, first_col, last_row, last_col).
+
+    Read from the sheet's XML: openpyxl's streaming reader does not expose them.
+    """
+    from openpyxl.utils import column_index_from_string
+
+    with zipfile.ZipFile(path) as archive:
+        xml = archive.read(worksheet_path.lstrip("/"))
+    return [
+        (
+            int(row1) - 1,
+            column_index_from_string(col1.decode()) - 1,
+            int(row2) - 1,
+            column_index_from_string(col2.decode()) - 1,
+        )
+        for col1, row1, col2, row2 in _MERGE_REF.findall(xml)
+    ]
+
+
+def fill_merged(grid: list[list[object]], ranges: Sequence[tuple[int, int, int, int]]) -> None:
+    """Give every cell of a merged range the value of its top-left cell, as the
+    clerk sees it (Excel shows a merged 案件编号 on every row it spans).
+
+    >>> grid = [["C1", 1], [None, 2], [None, 3]]
+    >>> fill_merged(grid, [(0, 0, 2, 0)])
+    >>> grid
+    [['C1', 1], ['C1', 2], ['C1', 3]]
+    """
+    for first_row, first_col, last_row, last_col in ranges:
+        if first_row >= len(grid):
+            continue
+        top = grid[first_row]
+        value = top[first_col] if first_col < len(top) else None
+        for row in grid[first_row : last_row + 1]:
+            if len(row) <= last_col:
+                row.extend([None] * (last_col + 1 - len(row)))
+            for column in range(first_col, last_col + 1):
+                row[column] = value
+
+
 def read_xlsx(
     path: Path, schema: Schema, sheet: str | None = None
 ) -> tuple[list[RawRow], list[Problem]]:
@@ -147,7 +255,7 @@ def read_xlsx(
 
     try:
         workbook = openpyxl.load_workbook(path, read_only=True, data_only=True)
-    except (InvalidFileException, OSError, KeyError, ValueError) as error:
+    except (InvalidFileException, OSError, KeyError, ValueError, zipfile.BadZipFile) as error:
         raise InputError(
             [
                 Problem(
@@ -169,11 +277,38 @@ def read_xlsx(
                 ]
             )
         worksheet = workbook[sheet] if sheet else workbook.worksheets[0]
-        grid = [list(row) for row in worksheet.iter_rows(values_only=True)]
+        grid: list[list[object]] = [list(row) for row in worksheet.iter_rows(values_only=True)]
+        worksheet_path = getattr(worksheet, "_worksheet_path", None)
+        others = {
+            other.title: [
+                list(r) for r in other.iter_rows(max_row=_HEADER_SEARCH_ROWS, values_only=True)
+            ]
+            for other in workbook.worksheets
+            if other.title != worksheet.title
+        }
     finally:
         workbook.close()
-    source = f"{path}[{worksheet.title}]" if len(workbook.sheetnames) > 1 else str(path)
-    return _table_rows(grid, schema, source)
+    if worksheet_path:
+        fill_merged(grid, merged_ranges(path, worksheet_path))
+    source = f"{path}[{worksheet.title}]" if others else str(path)
+    try:
+        return _table_rows(grid, schema, source)
+    except InputError as error:
+        if sheet is not None:
+            raise
+        candidates = [t for t, top in others.items() if _find_header(top, schema) is not None]
+        if not candidates:
+            raise
+        problem = error.problems[0]
+        raise InputError(
+            [
+                Problem(
+                    problem.message,
+                    problem.location,
+                    f'the sheet "{candidates[0]}" looks like case data: add --sheet {candidates[0]}',
+                )
+            ]
+        ) from None
 
 
 def _json_cells(

@@ -7,12 +7,12 @@ Rows with the same ``case_id`` form one case: each row may add an amount line
 
 from __future__ import annotations
 
+import unicodedata
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import date
 from decimal import Decimal
 
-from letters.dates import format_cn_date
 from letters.errors import Location, Problem, Severity, ValueProblem
 from letters.model import Case, Cell, InvalidCase, RawRow, canonical_value
 from letters.money import format_amount
@@ -64,6 +64,11 @@ def _display(value: object) -> str:
     return str(canonical_value(value))
 
 
+def _comparable(value: object) -> object:
+    """Text compared as a clerk reads it: full-width "１号" and "1号" agree."""
+    return unicodedata.normalize("NFKC", value) if isinstance(value, str) else value
+
+
 def _parse(spec: Field, cell: Cell, builder: _Builder) -> object | None:
     try:
         return spec.parse(cell.value)
@@ -72,7 +77,11 @@ def _parse(spec: Field, cell: Cell, builder: _Builder) -> object | None:
         return None
 
 
-def _default(spec: Field, today: date) -> object | None:
+def _default(spec: Field, today: date, given: Mapping[str, object]) -> object | None:
+    """The value of an empty field: one given for the whole batch (``--set``), else the
+    template's default."""
+    if spec.name in given:
+        return given[spec.name]
     if spec.default is None:
         return None
     if spec.default == TODAY:
@@ -86,6 +95,7 @@ def _case_values(
     builder: _Builder,
     today: date,
     absent: Mapping[str, Problem],
+    given: Mapping[str, object],
 ) -> tuple[dict[str, object], dict[str, Location]]:
     values: dict[str, object] = {}
     where: dict[str, Location] = {}
@@ -100,7 +110,7 @@ def _case_values(
                 continue
             if first is None:
                 first = (parsed, cell)
-            elif parsed != first[0]:
+            elif _comparable(parsed) != _comparable(first[0]):
                 builder.error(
                     f"{spec.label} ({spec.name}) differs between rows of case {builder.case_id}: "
                     f'"{_display(first[0])}" in {first[1].location} and "{_display(parsed)}" here',
@@ -113,7 +123,7 @@ def _case_values(
             continue
         if any(spec.name in row.cells for row in rows):
             continue  # present but unparsable: already reported
-        default = _default(spec, today)
+        default = _default(spec, today, given)
         if default is not None:
             values[spec.name] = default
         elif spec.required:
@@ -148,7 +158,7 @@ def _level_records(
                 if parsed is not None:
                     record[spec.name], where[spec.name] = parsed, cell.location
                 continue
-            default = _default(spec, today)
+            default = _default(spec, today, {})
             if default is not None:
                 record[spec.name] = default
             elif spec.required:
@@ -165,6 +175,27 @@ def _level_records(
 
 
 # ------------------------------------------------------------------ cross-field rules
+
+
+def _warn_repeated_lines(
+    items: Sequence[tuple[dict[str, object], dict[str, Location]]], builder: _Builder
+) -> None:
+    """An amount line identical to an earlier one is usually pasted twice; it would
+    be claimed twice."""
+    seen: dict[tuple[tuple[str, object], ...], Location | None] = {}
+    for item, where in items:
+        key = tuple(sorted((k, _comparable(v)) for k, v in item.items()))
+        first_location = next(iter(where.values()), None)
+        if key in seen:
+            earlier = seen[key]
+            row = f"row {earlier.row}" if earlier and earlier.row else "an earlier line"
+            builder.warning(
+                f"this amount line repeats {row} exactly, so it is claimed twice",
+                first_location,
+                "delete it if it was entered twice; otherwise give each line its 发票号码 or 所属期间",
+            )
+        else:
+            seen[key] = first_location
 
 
 def _check_items(
@@ -307,7 +338,9 @@ def _row_order(problem: Problem) -> int:
     return row if row is not None else 0
 
 
-def _absent_required(schema: Schema, rows: Sequence[RawRow]) -> dict[str, Problem]:
+def _absent_required(
+    schema: Schema, rows: Sequence[RawRow], given: Mapping[str, object]
+) -> dict[str, Problem]:
     """Required fields no row has at all: one problem per field for a spreadsheet
     (a missing column), so it is reported once rather than once per case."""
     if not rows or rows[0].location.row is None:
@@ -324,6 +357,7 @@ def _absent_required(schema: Schema, rows: Sequence[RawRow]) -> dict[str, Proble
         if spec.required
         and spec.default is None
         and spec.name not in present
+        and spec.name not in given
         and spec.level is not Level.GUARANTOR
     }
 
@@ -356,15 +390,19 @@ def build_cases(
     *,
     today: date,
     file_problems: Iterable[Problem] = (),
+    given: Mapping[str, object] | None = None,
 ) -> Validation:
-    """Validate rows against ``schema``; ``today`` is the default issue date."""
+    """Validate rows against ``schema``; ``today`` is the default issue date and
+    ``given`` holds typed values for case fields the file leaves empty (``--set``)."""
+    given = given or {}
     result = Validation(problems=list(file_problems))
-    absent = _absent_required(schema, rows)
+    absent = _absent_required(schema, rows, given)
     result.problems.extend(absent.values())
     for case_id, group in _group(rows, schema, result.problems).items():
         builder = _Builder(case_id, group[0].location)
-        values, where = _case_values(schema, group, builder, today, absent)
+        values, where = _case_values(schema, group, builder, today, absent, given)
         items = _level_records(schema, group, Level.ITEM, builder, today)
+        _warn_repeated_lines(items, builder)
         guarantors: list[dict[str, object]] = []
         for guarantor, _ in _level_records(schema, group, Level.GUARANTOR, builder, today):
             if guarantor not in guarantors:
@@ -382,10 +420,3 @@ def build_cases(
     # File order: problems without a row (missing columns) first, then row by row.
     result.problems.sort(key=_row_order)
     return result
-
-
-def describe_value(value: object) -> str:
-    """A typed value as shown in messages (amounts with separators, dates in Chinese)."""
-    if isinstance(value, date):
-        return format_cn_date(value)
-    return _display(value)

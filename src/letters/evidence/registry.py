@@ -382,6 +382,16 @@ class Registry:
             result.append(record)
         return result
 
+    def letter_with_file(self, sha256: str) -> dict[str, Any] | None:
+        """The letter one of whose recorded files has this SHA-256, if any."""
+        row = self.connection.execute(
+            "SELECT l.letter_no, l.template_id, l.template_sha256, l.case_id, l.case_sha256 "
+            "FROM letter_files f JOIN letters l ON l.letter_no = f.letter_no "
+            "WHERE f.sha256=? ORDER BY f.entry_idx DESC LIMIT 1",
+            (sha256,),
+        ).fetchone()
+        return None if row is None else dict(row)
+
     def recorded_sha256(self, letter_no: str, fmt: str) -> set[str]:
         rows = self.connection.execute(
             "SELECT sha256 FROM letter_files WHERE letter_no=? AND format=?", (letter_no, fmt)

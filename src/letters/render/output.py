@@ -33,11 +33,13 @@ def safe_file_stem(text: str) -> str:
 
     >>> safe_file_stem('C001/华信:"电子"')
     'C001_华信__电子_'
-    >>> safe_file_stem("CON"), safe_file_stem(" 尾随点. ")
-    ('_CON', '尾随点')
+    >>> safe_file_stem("CON"), safe_file_stem(" 尾随点. "), safe_file_stem("../evil")
+    ('_CON', '尾随点', '_evil')
     """
     text = unicodedata.normalize("NFC", text)
-    text = _FORBIDDEN.sub("_", text).strip().rstrip(". ")
+    # No leading dot (a hidden file on Linux, and ".." is not a name) and no
+    # trailing dot or space (Windows drops them).
+    text = _FORBIDDEN.sub("_", text).strip().strip(". ")
     if not text:
         text = "_"
     if text.split(".")[0].upper() in _WINDOWS_RESERVED:

@@ -105,6 +105,8 @@ def load_template(directory: Path, *, builtin: bool) -> TemplateSpec:
             f"{path}: unknown or missing key {error}",
             "see templates/README.md for the keys of template.toml",
         ) from None
+    except ValueError as error:
+        raise TemplateError(f"{path}: {error}", "give the field a distinct alias") from None
     if "case_id" not in schema or "issue_date" not in schema:
         raise TemplateError(f"{path}: every template must use the fields case_id and issue_date")
     return spec
@@ -143,7 +145,7 @@ class TemplateRegistry:
                 if spec.id == template_id:
                     return spec
         for spec in self.all():
-            if spec.id == template_id:
+            if template_id in (spec.id, spec.title):  # 货款催收函 works as well as goods-payment
                 return spec
         known = ", ".join(s.id for s in self.all()) or "none found"
         raise TemplateError(
