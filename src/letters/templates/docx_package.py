@@ -106,7 +106,10 @@ class DocxPackage:
             for info, data in self.entries:
                 if info.filename in self.changed:
                     data = etree.tostring(
-                        self._parsed[info.filename], xml_declaration=True, encoding="UTF-8", standalone=True
+                        self._parsed[info.filename],
+                        xml_declaration=True,
+                        encoding="UTF-8",
+                        standalone=True,
                     )
                 archive.writestr(info, data)
         return output.getvalue()

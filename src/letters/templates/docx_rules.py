@@ -16,7 +16,9 @@ from letters.templates.findings import Finding, quoted
 from letters.templates.tags import Tag, find_tags
 
 FILE = "template.docx"
-CORE_PROPERTIES = "http://schemas.openxmlformats.org/package/2006/relationships/metadata/core-properties"
+CORE_PROPERTIES = (
+    "http://schemas.openxmlformats.org/package/2006/relationships/metadata/core-properties"
+)
 # What some LibreOffice versions write; python-docx does not recognise it and
 # adds a second docProps/core.xml when it saves (python-docx PR #1436).
 CORE_PROPERTIES_LIBREOFFICE = (
@@ -88,22 +90,28 @@ def _only_content(paragraph: Paragraph, tag: Tag, scope: Any) -> bool:
     return text.strip() == tag.text.strip()
 
 
-def table_loops(paragraphs: Sequence[Paragraph]) -> list[Finding]:
-    """Blocks that span table cells without {%tr/{%tc, and docxtpl tags that share
-    their paragraph, cell or row with other content."""
-    findings: list[Finding] = []
+def blocks(paragraphs: Sequence[Paragraph]) -> list[list[PlacedTag]]:
+    """Each {% for %} / {% if %} block: its opening, middle (elif/else) and closing tags."""
+    found: list[list[PlacedTag]] = []
     stack: list[list[PlacedTag]] = []
     for placed in placed_tags(paragraphs):
-        tag, paragraph = placed.tag, placed.paragraph
-        findings.extend(_alone(placed))
-        keyword = tag.keyword
+        keyword = placed.tag.keyword
         if keyword in _BLOCK_OPENERS:
             stack.append([placed])
         elif keyword in _BLOCK_MIDDLES and stack:
             stack[-1].append(placed)
         elif keyword in _BLOCK_OPENERS.values() and stack:
-            block = [*stack.pop(), placed]
-            findings.extend(_block_in_table(block))
+            found.append([*stack.pop(), placed])
+    return found
+
+
+def table_loops(paragraphs: Sequence[Paragraph]) -> list[Finding]:
+    """Blocks that span table cells without {%tr/{%tc, and docxtpl tags that share
+    their paragraph, cell or row with other content."""
+    findings: list[Finding] = []
+    for placed in placed_tags(paragraphs):
+        tag, paragraph = placed.tag, placed.paragraph
+        findings.extend(_alone(placed))
         if tag.prefix in {"tr", "tc"} and paragraph.cell is None:
             findings.append(
                 Finding(
@@ -115,6 +123,8 @@ def table_loops(paragraphs: Sequence[Paragraph]) -> list[Finding]:
                     "use {%p … %} for paragraphs, or move the tag into the table",
                 )
             )
+    for block in blocks(paragraphs):
+        findings.extend(_block_in_table(block))
     return findings
 
 
@@ -141,28 +151,36 @@ def _alone(placed: PlacedTag) -> list[Finding]:
     ]
 
 
-def _block_in_table(block: list[PlacedTag]) -> list[Finding]:
-    opener = block[0]
-    cells = {id(p.paragraph.cell) for p in block}
-    if len(cells) == 1:
-        return []  # the whole block is inside one cell (or outside tables)
+def needs_row_tags(block: list[PlacedTag]) -> bool:
+    """A block whose tags sit in different table cells but are not all {%tr (rows)
+    or all {%tc (cells of one row): docxtpl would cut rows apart."""
+    if len({id(p.paragraph.cell) for p in block}) == 1:
+        return False  # the whole block is inside one cell (or outside tables)
+    if not any(p.paragraph.cell is not None for p in block):
+        return False
     prefixes = {p.tag.prefix for p in block}
-    rows = {id(p.paragraph.row) for p in block}
     tables = {id(p.paragraph.table) for p in block}
     if prefixes == {"tr"} and len(tables) == 1:
-        return []
-    if prefixes == {"tc"} and len(rows) == 1:
-        return []
-    in_table = any(p.paragraph.cell is not None for p in block)
-    if not in_table:
-        return []
-    keyword = opener.tag.keyword or ""
-    fixable = (
-        len(tables) == 1
-        and None not in {id(p.paragraph.table) if p.paragraph.table is not None else None for p in block}
-        and len(rows) == len(block)
+        return False
+    return not (prefixes == {"tc"} and len({id(p.paragraph.row) for p in block}) == 1)
+
+
+def row_tags_fixable(block: list[PlacedTag]) -> bool:
+    """Safe to turn into {%tr: one table, each tag alone in a row of its own."""
+    return (
+        all(p.paragraph.table is not None for p in block)
+        and len({id(p.paragraph.table) for p in block}) == 1
+        and len({id(p.paragraph.row) for p in block}) == len(block)
         and all(_only_content(p.paragraph, p.tag, p.paragraph.row) for p in block)
     )
+
+
+def _block_in_table(block: list[PlacedTag]) -> list[Finding]:
+    if not needs_row_tags(block):
+        return []
+    opener = block[0]
+    keyword = opener.tag.keyword or ""
+    same_table = len({id(p.paragraph.table) for p in block}) == 1
     places = ", ".join(p.paragraph.where for p in block)
     return [
         Finding(
@@ -172,9 +190,9 @@ def _block_in_table(block: list[PlacedTag]) -> list[Finding]:
             f"the {keyword} block {quoted(opener.tag.text)} spans table cells ({places}) "
             "without {%tr: docxtpl would repeat or drop pieces of rows and corrupt the table",
             f"write {{%tr {keyword} … %}} and {{%tr end{keyword} %}}, each alone in its own row"
-            if len(tables) == 1
+            if same_table
             else "a block must start and end in the same table",
-            fixable=fixable,
+            fixable=row_tags_fixable(block),
         )
     ]
 
@@ -212,7 +230,9 @@ def _theme_font(theme: Any | None, which: str, language: str | None) -> str | No
     ea = fonts.find(f"{{{a}}}ea")
     if ea is not None and ea.get("typeface"):
         return str(ea.get("typeface"))
-    script = {"zh-CN": "Hans", "zh-SG": "Hans", "zh-TW": "Hant", "zh-HK": "Hant"}.get(language or "")
+    script = {"zh-CN": "Hans", "zh-SG": "Hans", "zh-TW": "Hant", "zh-HK": "Hant"}.get(
+        language or ""
+    )
     for font in fonts.findall(f"{{{a}}}font"):
         if script and font.get("script") == script:
             return str(font.get("typeface"))
@@ -233,12 +253,19 @@ def east_asian_font(rpr: Any | None, theme: Any | None, language: str | None) ->
     return str(value) if value else None
 
 
+def east_asian_language(defaults: Any | None) -> str | None:
+    """The document's default East-Asian language (w:lang w:eastAsia), e.g. zh-CN."""
+    lang = defaults.find(w("lang")) if defaults is not None else None
+    return str(lang.get(w("eastAsia"))) if lang is not None and lang.get(w("eastAsia")) else None
+
+
 def font_settings(styles: Any, theme: Any | None) -> list[FontSetting]:
     """The East-Asian font of the document default and of each style that sets one."""
     defaults = styles.find(f"{w('docDefaults')}/{w('rPrDefault')}/{w('rPr')}")
-    lang = defaults.find(w("lang")) if defaults is not None else None
-    language = lang.get(w("eastAsia")) if lang is not None else None
-    settings = [FontSetting("default font (docDefaults)", east_asian_font(defaults, theme, language))]
+    language = east_asian_language(defaults)
+    settings = [
+        FontSetting("default font (docDefaults)", east_asian_font(defaults, theme, language))
+    ]
     for style in styles.iter(w("style")):
         rpr = style.find(w("rPr"))
         fonts = rpr.find(w("rFonts")) if rpr is not None else None
@@ -270,8 +297,9 @@ def fonts(styles: Any | None, theme: Any | None, runs: Sequence[Paragraph]) -> l
                     "east-asian-font",
                     FILE,
                     setting.where,
-                    "no East-Asian font is set (w:eastAsia): Word and LibreOffice pick one per "
-                    "computer, often a Japanese font such as MS Mincho",
+                    "no Chinese East-Asian font is set (w:eastAsia, or a theme font for zh-CN): "
+                    "Word and LibreOffice pick one per computer, often a Japanese font such as "
+                    "MS Mincho",
                     f"in Word: Format → Font → Asian text font: {DEFAULT_EAST_ASIAN_FONT} (for the Normal style)",
                 )
             )
@@ -306,7 +334,9 @@ def fonts(styles: Any | None, theme: Any | None, runs: Sequence[Paragraph]) -> l
 # ---------------------------------------------------------------- package
 
 
-def package(names: Sequence[str], duplicates: Sequence[str], package_rels: Any | None) -> list[Finding]:
+def package(
+    names: Sequence[str], duplicates: Sequence[str], package_rels: Any | None
+) -> list[Finding]:
     findings = [
         Finding(
             "duplicate-part",

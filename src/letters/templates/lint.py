@@ -245,7 +245,9 @@ def _core_property(package: DocxPackage, name: str) -> str | None:
     if core is None:
         return None
     for element in core:
-        if element.tag.rsplit("}", 1)[-1] == {"author": "creator", "comments": "description"}.get(name, name):
+        if element.tag.rsplit("}", 1)[-1] == {"author": "creator", "comments": "description"}.get(
+            name, name
+        ):
             return str(element.text or "")
     return None
 
@@ -258,7 +260,9 @@ def _docxtpl_findings(path: Path, environment: jinja2.Environment) -> list[Findi
     sources = [("body", template.patch_xml(template.get_xml()))]
     for uri in (template.HEADER_URI, template.FOOTER_URI):
         for _, part in template.get_headers_footers(uri):
-            sources.append((part.partname.rsplit("/", 1)[-1], template.patch_xml(template.get_part_xml(part))))
+            sources.append(
+                (part.partname.rsplit("/", 1)[-1], template.patch_xml(template.get_part_xml(part)))
+            )
     findings = []
     for label, xml in sources:
         xml = re.sub(r"<w:p([ >])", r"\n<w:p\1", xml)  # as docxtpl renders: one paragraph a line
@@ -344,18 +348,25 @@ def _css_fonts(stylesheets: Sequence[Path], html: str) -> list[Finding]:
 
 
 def _wording(spec: TemplateSpec, file: str, places: Sequence[tuple[str, str]]) -> list[Finding]:
+    """One finding per place and rule, quoting every offending phrase found there."""
     findings = []
     for where, text in places:
+        by_rule: dict[str, list[wording.Match]] = {}
         for match in wording.scan(text, kind=spec.kind):
-            snippet = text[max(match.start - 12, 0) : match.start + len(match.text) + 12]
+            by_rule.setdefault(match.rule, []).append(match)
+        for matches in by_rule.values():
+            first = matches[0]
+            last = matches[-1]
+            snippet = text[max(first.start - 12, 0) : last.start + len(last.text) + 12]
+            words = "".join(f"「{m.text}」" for m in matches)
             findings.append(
                 Finding(
-                    match.rule,
+                    first.rule,
                     file,
                     where,
-                    f"{quoted(snippet)} {match.message} (「{match.text}」)",
-                    match.hint,
-                    severity=match.severity,
+                    f"{quoted(snippet)} {first.message} ({words})",
+                    first.hint,
+                    severity=first.severity,
                 )
             )
     return findings

@@ -20,7 +20,9 @@ class Doc:
 
 
 COMPUTED = {
-    "title": Doc("文书标题（template.toml 中的 title）", "The letter's title (title in template.toml)"),
+    "title": Doc(
+        "文书标题（template.toml 中的 title）", "The letter's title (title in template.toml)"
+    ),
     "letter_no": Doc("函号，全部批次内唯一", "The letter number, unique across all batches"),
     "verification_code": Doc(
         "验证码，由函件内容哈希得出，用于核对纸质函件与登记记录",
@@ -31,7 +33,9 @@ COMPUTED = {
     ),
     "issue_date_iso": Doc("发函日期（ISO 格式）", "The issue date as YYYY-MM-DD"),
     "debtor_is_person": Doc("收函人是否为自然人", "Whether the addressee is a natural person"),
-    "debtor_term": Doc("对收函人的称呼：贵司/贵行/贵单位/您", "How the letter addresses the debtor"),
+    "debtor_term": Doc(
+        "对收函人的称呼：贵司/贵行/贵单位/您", "How the letter addresses the debtor"
+    ),
     "creditor_term": Doc("发函人的自称：我司/我行/本单位/本人", "How the sender refers to itself"),
     "deadline": Doc(
         "付款期限的最后一日（民法典第二百零一条至第二百零三条，遇休息日顺延）",
@@ -58,7 +62,8 @@ COMPUTED = {
     ),
     "guarantors": Doc("保证人，每人一项（用 {% for g in guarantors %} 循环）", "The guarantors"),
     "receipt_parties": Doc(
-        "送达回执的受送达人：收函人，然后各保证人", "Receipt-slip addressees: debtor, then guarantors"
+        "送达回执的受送达人：收函人，然后各保证人",
+        "Receipt-slip addressees: debtor, then guarantors",
     ),
 }
 # Attributes the program adds to each element of a list variable.

@@ -35,7 +35,7 @@ from letters.templates.tags import (
     spaced_prefix,
     strip_prefix,
 )
-from letters.templates.vocabulary import LOOP_TYPE, Vocabulary, VarType
+from letters.templates.vocabulary import LOOP_TYPE, VarType, Vocabulary
 
 # docxtpl's own cell tags, which it rewrites before Jinja sees the text.
 _DOCXTPL_CELL_TAG = re.compile(r"^\{%-?\s*(vm|hm|colspan|cellbg)\b(.*?)-?%\}$", re.DOTALL)
@@ -106,9 +106,7 @@ def analysis_form(text: str) -> str:
     return strip_prefix(text)
 
 
-def _tag_findings(
-    tag: Tag, where: str, file: str, resolve: Resolver, docx: bool
-) -> list[Finding]:
+def _tag_findings(tag: Tag, where: str, file: str, resolve: Resolver, docx: bool) -> list[Finding]:
     if tag.kind == "comment":
         return []
     findings: list[Finding] = []
@@ -167,7 +165,9 @@ def _tag_findings(
                 file,
                 where,
                 f"{quoted(tag.text)} uses the Chinese name {name} as a variable",
-                f"write {target}" if target else "use the field name (see `letters templates show`)",
+                f"write {target}"
+                if target
+                else "use the field name (see `letters templates show`)",
                 fixable=target is not None,
             )
         )
@@ -211,6 +211,8 @@ def analyze(
             )
         result.findings.extend(_tag_findings(tag, where, file, resolve, docx))
         repaired = repair_tag(tag, resolve, docx=docx).text
+        if docx:
+            repaired = repaired.replace("\n", "")  # docxtpl joins a tag's paragraphs
         # Keep the line count: Jinja's line numbers must still point at the segment.
         form = analysis_form(repaired) + "\n" * (tag.text.count("\n") - repaired.count("\n"))
         pieces.append(joined[previous : tag.start] + form)
@@ -287,7 +289,9 @@ class _Walker:
         self.result = result
         self.reported: set[tuple[str, str]] = set()
 
-    def report(self, node: nodes.Node, code: str, message: str, hint: str = "", **extra: object) -> None:
+    def report(
+        self, node: nodes.Node, code: str, message: str, hint: str = "", **extra: object
+    ) -> None:
         where = self.locate(node.lineno)
         if (where, message) in self.reported:
             return
@@ -330,15 +334,17 @@ class _Walker:
             return known, node.name, self.vocabulary.origin(node.name)
         if node.name in self.environment.globals:
             return None, None, "global"
-        self.report(node, "unknown-variable", f"{node.name} does not exist", self._suggest(node.name, scope))
-        return None, None, "unknown"
+        self.report(
+            node, "unknown-variable", f"{node.name} does not exist", self._suggest(node.name, scope)
+        )
+        return None, node.name, "unknown"
 
     def _attribute(
         self, node: nodes.Node, base_node: nodes.Node, attribute: str, scope: dict[str, _Bound]
     ) -> _Bound:
         base, path, origin = self.resolve(base_node, scope)
         if base is None:
-            return None, None, origin
+            return None, (f"{path}.{attribute}" if origin == "unknown" and path else None), origin
         written = f"{path or '?'}.{attribute}"
         if base.kind == "record" and attribute in base.fields:
             return base.fields[attribute], (f"{path}.{attribute}" if path else None), origin
@@ -353,21 +359,27 @@ class _Walker:
         else:
             hint = "it is a single value, not a record"
         self.report(node, "unknown-variable", f"{written} does not exist", hint)
-        return None, None, origin
+        return None, (f"{path}.{attribute}" if path else None), "unknown"
 
     def _suggest(self, name: str, scope: dict[str, _Bound]) -> str:
         spec_field = self.vocabulary.fields.get(name)
         if spec_field is not None and spec_field.level is Level.ITEM:
             return f"{name} belongs to each amount line: use item.{name} inside {{%tr for item in items %}}"
         if spec_field is not None and spec_field.level is Level.GUARANTOR:
-            return f"{name} belongs to each guarantor: use g.{name} inside {{% for g in guarantors %}}"
+            return (
+                f"{name} belongs to each guarantor: use g.{name} inside {{% for g in guarantors %}}"
+            )
         from letters.schema import catalogue
 
         if name in catalogue():
             return f"{name} is a known field that this template does not use: add it to [fields] in template.toml"
         names = list(self.vocabulary.variables) + list(scope)
         close = difflib.get_close_matches(name, names, n=1)
-        return f"did you mean {close[0]}?" if close else "see `letters templates vars` and the template guide"
+        return (
+            f"did you mean {close[0]}?"
+            if close
+            else "see `letters templates vars` and the template guide"
+        )
 
     def _filter(self, node: nodes.Filter | nodes.Test, scope: dict[str, _Bound]) -> None:
         is_filter = isinstance(node, nodes.Filter)
@@ -379,10 +391,17 @@ class _Walker:
                 node,
                 "unknown-filter",
                 f"the {kind} {node.name} does not exist",
-                f"did you mean {close[0]}?" if close else "see the filters in docs/template-guide.md",
+                f"did you mean {close[0]}?"
+                if close
+                else "see the filters in docs/template-guide.md",
             )
         elif is_filter and node.name in UNSAFE_FILTERS:
-            self.report(node, "unsafe-filter", f"the filter {node.name} must not be used in a letter", UNSAFE_FILTERS[node.name])
+            self.report(
+                node,
+                "unsafe-filter",
+                f"the filter {node.name} must not be used in a letter",
+                UNSAFE_FILTERS[node.name],
+            )
         elif is_filter and node.name not in DOCUMENTED_FILTERS:
             self.report(
                 node,
@@ -399,7 +418,9 @@ class _Walker:
     def record(self, node: nodes.Node, bound: _Bound, written: str) -> None:
         _, path, origin = bound
         if path is not None:
-            self.result.usages.append(Usage(path, written, self.file, self.locate(node.lineno), origin))
+            self.result.usages.append(
+                Usage(path, written, self.file, self.locate(node.lineno), origin)
+            )
 
     def visit_all(self, body: Iterable[nodes.Node], scope: dict[str, _Bound]) -> None:
         for node in body:
@@ -428,7 +449,11 @@ class _Walker:
             inner = dict(scope)
             for argument in node.args:
                 inner[argument.name] = (None, None, "local")
-            inner.update(varargs=(None, None, "local"), kwargs=(None, None, "local"), caller=(None, None, "local"))
+            inner.update(
+                varargs=(None, None, "local"),
+                kwargs=(None, None, "local"),
+                caller=(None, None, "local"),
+            )
             if isinstance(node, nodes.Macro):
                 scope[node.name] = (None, None, "local")
             else:

@@ -43,7 +43,7 @@ _SPACED_PREFIX = re.compile(r"^([{%])(\s+)(tr|tc|p|r)\s+(?=(?:for|endfor|if|elif
 _DOUBLE_QUOTES = frozenset('"“”＂「」『』')
 _SINGLE_QUOTES = frozenset("'‘’＇")
 _QUOTES = _DOUBLE_QUOTES | _SINGLE_QUOTES
-_ASCII_QUOTE = {c: '"' for c in _DOUBLE_QUOTES} | {c: "'" for c in _SINGLE_QUOTES}
+_ASCII_QUOTE = dict.fromkeys(_DOUBLE_QUOTES, '"') | dict.fromkeys(_SINGLE_QUOTES, "'")
 # Characters a Chinese input method types for ASCII keys, outside strings.
 # Full-width forms (U+FF01..U+FF5E) and the ideographic space go through NFKC.
 _IME = {

@@ -128,7 +128,9 @@ def sample_case(spec: TemplateSpec, issue_date: date | None = None) -> Case:
         rows = rows[:1]
     validation = build_cases(rows, spec.schema, today=issue_date or date.today())
     if validation.errors or not validation.cases:
-        details = "; ".join(f"{p.location.column if p.location else ''}: {p.message}" for p in validation.errors)
+        details = "; ".join(
+            f"{p.location.column if p.location else ''}: {p.message}" for p in validation.errors
+        )
         raise TemplateError(
             f"template {spec.id}: the examples of its fields are not valid: {details}",
             "give each field in [extra_fields] a valid example",

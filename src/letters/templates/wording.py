@@ -57,7 +57,9 @@ RULES = (
     ),
     WordingRule(
         "utility-threat",
-        re.compile(r"(?:停用|禁用|限制|冻结|注销|暂停)[^，。]{0,4}(?:门禁|电梯|梯控|车辆出入|出入|进出)"),
+        re.compile(
+            r"(?:停用|禁用|限制|冻结|注销|暂停)[^，。]{0,4}(?:门禁|电梯|梯控|车辆出入|出入|进出)"
+        ),
         "threatens to restrict access to the home",
         "restricting access to collect fees is treated like cutting utilities (民法典 Art. 944); "
         "remove the sentence",
@@ -134,6 +136,8 @@ def scan(text: str, *, kind: str) -> list[Match]:
                 continue
             taken.add(found.start())
             matches.append(
-                Match(rule.code, found.group(0), found.start(), rule.message, rule.hint, rule.severity)
+                Match(
+                    rule.code, found.group(0), found.start(), rule.message, rule.hint, rule.severity
+                )
             )
     return sorted(matches, key=lambda m: m.start)
