@@ -38,7 +38,9 @@ CLOSING = (
 
 def set_east_asian_font(document: Document, font: str | None = "宋体") -> None:
     """docDefaults with an explicit East-Asian font (None: python-docx's theme default)."""
-    rpr = document.styles.element.find(qn("w:docDefaults")).find(qn("w:rPrDefault")).find(qn("w:rPr"))
+    rpr = (
+        document.styles.element.find(qn("w:docDefaults")).find(qn("w:rPrDefault")).find(qn("w:rPr"))
+    )
     fonts = rpr.find(qn("w:rFonts"))
     if font is None:
         return
@@ -80,7 +82,9 @@ def docx_bytes(document: Document) -> bytes:
     return buffer.getvalue()
 
 
-def write_template(folder: Path, data: bytes, kind: str = "goods-payment", template_id: str = "corpus") -> Path:
+def write_template(
+    folder: Path, data: bytes, kind: str = "goods-payment", template_id: str = "corpus"
+) -> Path:
     """A user template folder: the built-in ``kind``'s fields, this DOCX, no HTML."""
     folder.mkdir(parents=True, exist_ok=True)
     toml = (REPO / "templates" / kind / "template.toml").read_text(encoding="utf-8")
@@ -138,7 +142,9 @@ def tr_with_space(document: Document) -> None:
 
 
 def p_tag_with_text(document: Document) -> None:
-    paragraphs = [p for p in document.paragraphs if p.text in ("{%p if has_payee %}", "{%p endif %}")]
+    paragraphs = [
+        p for p in document.paragraphs if p.text in ("{%p if has_payee %}", "{%p endif %}")
+    ]
     for paragraph in paragraphs:
         paragraph._p.getparent().remove(paragraph._p)
     line = next(p for p in document.paragraphs if p.text.startswith("收款账号"))
@@ -153,7 +159,9 @@ def tr_outside_table(document: Document) -> None:
 def no_east_asian_font(document: Document) -> None:
     """What python-docx's and Word's English defaults carry: a theme font with no
     Chinese face and the East-Asian language en-US."""
-    rpr = document.styles.element.find(qn("w:docDefaults")).find(qn("w:rPrDefault")).find(qn("w:rPr"))
+    rpr = (
+        document.styles.element.find(qn("w:docDefaults")).find(qn("w:rPrDefault")).find(qn("w:rPr"))
+    )
     fonts = rpr.find(qn("w:rFonts"))
     fonts.attrib.pop(qn("w:eastAsia"), None)
     fonts.set(qn("w:eastAsiaTheme"), "minorEastAsia")
@@ -167,7 +175,9 @@ def japanese_font(document: Document) -> None:
     rpr.insert(0, fonts)
 
 
-LIBREOFFICE_CORE_TYPE = "http://schemas.openxmlformats.org/officedocument/2006/relationships/metadata/core-properties"
+LIBREOFFICE_CORE_TYPE = (
+    "http://schemas.openxmlformats.org/officedocument/2006/relationships/metadata/core-properties"
+)
 
 
 def libreoffice_core_properties(data: bytes) -> bytes:

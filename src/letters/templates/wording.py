@@ -10,8 +10,8 @@
 Pure: text in, matches out. A match preceded closely by a negation ("不会停水",
 "不得采取停止供电…等方式", as the statute itself says) is not reported.
 
->>> [m.rule for m in scan("逾期未缴的，我司将停水停电。", kind="property-fee")]
-['utility-threat']
+>>> [m.text for m in scan("逾期未缴的，我司将停水停电。", kind="property-fee")]
+['停水', '停电']
 >>> scan("物业服务人不得采取停止供电、供水的方式催交物业费。", kind="property-fee")
 []
 >>> [m.text for m in scan("你这个老赖", kind="rent")]
