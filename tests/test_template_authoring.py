@@ -7,6 +7,7 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
+import docx
 import pytest
 from click.testing import CliRunner, Result
 from PIL import Image
@@ -132,6 +133,7 @@ ROW = "C1,2026-09-24,上海申江机电设备有限公司,王晓明,021-58881234
 
 def test_extra_fields_join_validation(tmp_path: Path) -> None:
     folder = user_template(tmp_path / "mine", "with-extra", "货款催收函", EXTRA)
+    word_only(folder)
     spec = TemplateRegistry((tmp_path / "mine",)).get("with-extra")
     assert spec.schema.field("penalty_amount").required
     assert spec.schema.field("handling_note").label == "经办备注"
@@ -201,8 +203,15 @@ def test_an_extra_label_that_clashes_is_a_check_error(tmp_path: Path) -> None:
 # ---------------------------------------------------------------- check, --fix, render
 
 
+def word_only(folder: Path) -> None:
+    """Drop the HTML: these tests replace the Word file with the corpus letter."""
+    (folder / "template.html").unlink()
+    (folder / "style.css").unlink()
+
+
 def broken_template(tmp_path: Path) -> Path:
     folder = user_template(tmp_path / "mine", "broken", "货款催收函")
+    word_only(folder)
     document = clean_letter()
     paragraph_with(document, "致：｛｛ debtor_name ｝｝")
     (folder / "template.docx").write_bytes(docx_bytes(document))
@@ -229,18 +238,9 @@ def test_render_refuses_a_template_that_fails_check(tmp_path: Path) -> None:
     cases.write_text(f"{HEADER}\n{ROW}\n", encoding="utf-8")
     out = tmp_path / "out"
     args = ("--templates", str(tmp_path / "mine"))
+    render_options = ("--format", "docx", "--db", str(tmp_path / "l.db"))
     check = run(*args, "templates", "check", "broken")
-    result = run(
-        *args,
-        "render",
-        str(cases),
-        "-t",
-        "broken",
-        "--out",
-        str(out),
-        "--db",
-        str(tmp_path / "l.db"),
-    )
+    result = run(*args, "render", str(cases), "-t", "broken", "--out", str(out), *render_options)
     assert result.exit_code == 1
     # The same messages as `templates check`, then why nothing was written.
     assert result.stderr.startswith(check.stderr)
@@ -257,17 +257,7 @@ def test_render_refuses_a_template_that_fails_check(tmp_path: Path) -> None:
         in fixed.output
     )
     assert "original kept as" in fixed.output
-    result = run(
-        *args,
-        "render",
-        str(cases),
-        "-t",
-        "broken",
-        "--out",
-        str(out),
-        "--db",
-        str(tmp_path / "l.db"),
-    )
+    result = run(*args, "render", str(cases), "-t", "broken", "--out", str(out), *render_options)
     assert result.exit_code == 0, result.stderr
 
 
@@ -410,3 +400,24 @@ def test_preview_refuses_a_broken_template(tmp_path: Path) -> None:
     assert result.exit_code == 1
     assert "[fullwidth-in-tag]" in result.stderr
     assert not (tmp_path / "p").exists()
+
+
+def test_editing_only_the_word_file_is_reported(own_user_templates: Path) -> None:
+    run("templates", "new", "my-demand", "--from", "legal-demand")
+    path = own_user_templates / "my-demand" / "template.docx"
+    document = docx.Document(str(path))
+    paragraph = next(p for p in document.paragraphs if "特此函告" in p.text)
+    paragraph.runs[0].text = paragraph.runs[0].text.replace("特此函告", "特此通知")
+    document.save(str(path))
+    result = run("templates", "check", "my-demand", "--json")
+    assert result.exit_code == 0  # a warning: the Word letter itself is fine
+    (finding,) = json.loads(result.output)["findings"]
+    assert finding["code"] == "wording-drift"
+    assert '"通知"' in finding["message"]
+    assert '"函告"' in finding["message"]
+
+
+def test_doctor_reports_pdftoppm_for_previews() -> None:
+    checks = {c["name"]: c for c in json.loads(run("doctor", "--json", "--quick").output)}
+    assert checks["poppler-utils"]["status"] == "ok"
+    assert "templates preview" in checks["poppler-utils"]["detail"]

@@ -296,3 +296,23 @@ def test_late_fee_term_is_an_error_only_for_property_fees() -> None:
     (goods,) = wording.scan("滞纳金", kind="goods-payment")
     assert property_fee.severity is None  # the rule's: error
     assert goods.severity is Severity.WARNING
+
+
+@pytest.mark.parametrize(
+    ("word", "html", "expected"),
+    [
+        (["请于{{ deadline }}前付款。"], ["<p>请于{{ deadline }}前付款。</p>"], []),
+        (["请于七日内付款。"], ["<p>请于十日内付款。</p>"], ['"七"']),
+        (["请付款。特此函告。"], ["<p>请付款。</p>"], ['"特此函告"']),
+        (["请付款。"], ['<div class="running-footer">函号</div>', "<p>请付款。</p>"], []),
+    ],
+)
+def test_wording_drift_between_word_and_html(
+    word: list[str], html: list[str], expected: list[str]
+) -> None:
+    from letters.templates.drift import drift, html_places
+
+    findings = drift(
+        [(f"paragraph {n}", t) for n, t in enumerate(word, start=1)], html_places("\n".join(html))
+    )
+    assert [f.message.split(" says ")[1].split(" (")[0] for f in findings] == expected

@@ -31,6 +31,7 @@ from letters.templates.docx_package import (
     UnreadableDocx,
     paragraphs,
 )
+from letters.templates.drift import drift, html_places
 from letters.templates.findings import Finding, quoted
 from letters.templates.registry import TemplateRegistry, TemplateSpec
 from letters.templates.source import Analysis, Segment, Usage, analyze
@@ -103,10 +104,14 @@ def check_template(spec: TemplateSpec) -> Report:
                 "copy a built-in with `letters templates new NEW_ID --from goods-payment`",
             )
         )
+    body: list[tuple[str, str]] = []
     if has_docx:
-        _check_docx(spec, known, environment, report)
+        body = _check_docx(spec, known, environment, report)
     if has_html:
         _check_html(spec, known, environment, report)
+        if body:
+            html = spec.html_path.read_text(encoding="utf-8", errors="replace")
+            report.findings.extend(drift(body, html_places(html)))
     return report
 
 
@@ -185,7 +190,8 @@ def _extra_field_clashes(spec: TemplateSpec, known: Vocabulary) -> list[Finding]
 
 def _check_docx(
     spec: TemplateSpec, known: Vocabulary, environment: jinja2.Environment, report: Report
-) -> None:
+) -> list[tuple[str, str]]:
+    """Check template.docx; returns its body text by place (for the wording comparison)."""
     try:
         package = DocxPackage.from_bytes(spec.docx_path.read_bytes())
         parts = [(name, label, package.xml(name)) for name, label in package.rendered_parts()]
@@ -195,14 +201,17 @@ def _check_docx(
         report.findings.append(
             Finding("unreadable", DOCX_FILE, "", str(error), "save the file again in Word as .docx")
         )
-        return
+        return []
     report.findings.extend(_extra_field_clashes(spec, known))
     findings: list[Finding] = docx_rules.package(package.names, package.duplicates, package_rels)
     resolve = label_resolver(spec, known)
     everything: list[Paragraph] = []
+    body: list[tuple[str, str]] = []
     for _, label, root in parts:
         found = paragraphs(root, label)
         everything.extend(found)
+        if not label:  # the document body, not a header or footer
+            body = [(p.where, p.text) for p in found]
         findings.extend(docx_rules.split_tags(found))
         findings.extend(docx_rules.table_loops(found))
         findings.extend(_wording(spec, DOCX_FILE, [(p.where, p.text) for p in found]))
@@ -233,6 +242,7 @@ def _check_docx(
         # it cannot parse would fail every letter of a batch.
         findings.extend(_docxtpl_findings(spec.docx_path, environment))
     report.findings.extend(findings)
+    return body
 
 
 def _merge(report: Report, analysis: Analysis, findings: list[Finding]) -> None:
