@@ -261,8 +261,9 @@ def test_render_refuses_a_template_that_fails_check(tmp_path: Path) -> None:
     assert result.exit_code == 0, result.stderr
 
 
-def test_fix_refuses_builtin_templates() -> None:
-    result = run("templates", "check", "rent", "--fix")
+@pytest.mark.parametrize("name", ["rent", str(REPO / "templates" / "rent")])
+def test_fix_refuses_builtin_templates(name: str) -> None:
+    result = run("templates", "check", name, "--fix")
     assert result.exit_code == 1
     assert "rent is a built-in template" in result.stderr
 

@@ -105,6 +105,7 @@ def _analyze(
         (["{% tr for item in items %}{% tr endfor %}"], [("prefix-space", "line 1")] * 2),
         (["{{ debtor", "_name }}"], [("tag-across-paragraphs", "line 1")]),
         (["{% colspan items|length %}{% vm %}"], []),  # docxtpl's cell tags
+        (["{% if penalty is defined %}{{ penalty }}{% endif %}"], [("unknown-variable", "line 1")]),
     ],
 )
 def test_analyze_word_text(lines: list[str], expected: list[tuple[str, str]]) -> None:

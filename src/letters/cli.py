@@ -39,6 +39,7 @@ from letters.templates.preview import preview_template
 from letters.templates.registry import (
     TemplateRegistry,
     TemplateSpec,
+    builtin_templates_dir,
     load_template,
     user_templates_dir,
 )
@@ -324,7 +325,8 @@ def _template(settings: Settings, name: str) -> TemplateSpec:
     """A template by id, or by the path of its folder."""
     folder = Path(name)
     if (folder / "template.toml").is_file():
-        return load_template(folder, builtin=False)
+        builtin = folder.resolve().parent == builtin_templates_dir().resolve()
+        return load_template(folder, builtin=builtin)
     return settings.templates().get(name)
 
 

@@ -25,6 +25,7 @@ _MARKUP = re.compile(r"<[^>]*>")
 HTML_FOOTER_MARK = "running-footer"
 MAX_FINDINGS = 3
 _CONTEXT = 6
+_MERGE_BELOW = 4  # equal runs shorter than this between two changes join them
 
 
 def _without_tags(text: str) -> str:
@@ -55,15 +56,30 @@ def html_places(text: str) -> list[tuple[str, str]]:
     ]
 
 
+def _changes(matcher: difflib.SequenceMatcher[str]) -> list[tuple[int, int, int, int]]:
+    """Differing stretches (i1, i2, j1, j2), with short equal runs between two
+    changes absorbed, so one rewritten sentence is one change."""
+    changes: list[list[int]] = []
+    pending_equal: tuple[int, int, int, int] | None = None
+    for operation, i1, i2, j1, j2 in matcher.get_opcodes():
+        if operation == "equal":
+            pending_equal = (i1, i2, j1, j2) if changes and i2 - i1 < _MERGE_BELOW else None
+            continue
+        if pending_equal is not None or (changes and changes[-1][1] == i1 and changes[-1][3] == j1):
+            changes[-1][1], changes[-1][3] = i2, j2
+        else:
+            changes.append([i1, i2, j1, j2])
+        pending_equal = None
+    return [(a, b, c, d) for a, b, c, d in changes]
+
+
 def drift(docx: Sequence[tuple[str, str]], html: Sequence[tuple[str, str]]) -> list[Finding]:
     """Up to MAX_FINDINGS places where the two templates' wording differs."""
     word_text, word_where = chinese_text(docx)
     html_text, html_where = chinese_text(html)
     matcher = difflib.SequenceMatcher(None, word_text, html_text, autojunk=False)
     findings = []
-    for operation, i1, i2, j1, j2 in matcher.get_opcodes():
-        if operation == "equal":
-            continue
+    for i1, i2, j1, j2 in _changes(matcher)[:MAX_FINDINGS]:
         word_place = word_where[min(i1, len(word_where) - 1)] if word_where else ""
         html_place = html_where[min(j1, len(html_where) - 1)] if html_where else ""
         ours = (
@@ -84,6 +100,4 @@ def drift(docx: Sequence[tuple[str, str]], html: Sequence[tuple[str, str]]) -> l
                 "make the same change in template.html, or render with --format docx only",
             )
         )
-        if len(findings) == MAX_FINDINGS:
-            break
     return findings

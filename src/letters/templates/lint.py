@@ -33,8 +33,9 @@ from letters.templates.docx_package import (
 )
 from letters.templates.drift import drift, html_places
 from letters.templates.findings import Finding, quoted
+from letters.templates.jinja_names import Usage
 from letters.templates.registry import TemplateRegistry, TemplateSpec
-from letters.templates.source import Analysis, Segment, Usage, analyze
+from letters.templates.source import Segment, analyze
 from letters.templates.vocabulary import Vocabulary, vocabulary
 
 DOCX_FILE, HTML_FILE, TOML_FILE = "template.docx", "template.html", "template.toml"
@@ -205,6 +206,20 @@ def _check_docx(
     report.findings.extend(_extra_field_clashes(spec, known))
     findings: list[Finding] = docx_rules.package(package.names, package.duplicates, package_rels)
     resolve = label_resolver(spec, known)
+
+    def analyze_word(segments: list[Segment]) -> None:
+        # Each part is its own Jinja template for docxtpl: analysed separately.
+        analysis = analyze(
+            segments,
+            file=DOCX_FILE,
+            vocabulary=known,
+            resolve=resolve,
+            environment=environment,
+            docx=True,
+        )
+        findings.extend(analysis.findings)
+        report.usages.extend(analysis.usages)
+
     everything: list[Paragraph] = []
     body: list[tuple[str, str]] = []
     for _, label, root in parts:
@@ -215,27 +230,11 @@ def _check_docx(
         findings.extend(docx_rules.split_tags(found))
         findings.extend(docx_rules.table_loops(found))
         findings.extend(_wording(spec, DOCX_FILE, [(p.where, p.text) for p in found]))
-        analysis = analyze(
-            [Segment(p.where, p.text) for p in found],
-            file=DOCX_FILE,
-            vocabulary=known,
-            resolve=resolve,
-            environment=environment,
-            docx=True,
-        )
-        _merge(report, analysis, findings)
-    for name in _CORE_PROPERTIES:
+        analyze_word([Segment(p.where, p.text) for p in found])
+    for name in _CORE_PROPERTIES:  # docxtpl renders these document properties too
         value = _core_property(package, name)
         if value and ("{" in value or "｛" in value):
-            analysis = analyze(
-                [Segment(f"document properties ({name})", value)],
-                file=DOCX_FILE,
-                vocabulary=known,
-                resolve=resolve,
-                environment=environment,
-                docx=True,
-            )
-            _merge(report, analysis, findings)
+            analyze_word([Segment(f"document properties ({name})", value)])
     findings.extend(docx_rules.fonts(styles, theme, everything))
     if not any(f.is_error for f in findings):
         # What docxtpl itself makes of the file, as a last safety net: anything
@@ -243,11 +242,6 @@ def _check_docx(
         findings.extend(_docxtpl_findings(spec.docx_path, environment))
     report.findings.extend(findings)
     return body
-
-
-def _merge(report: Report, analysis: Analysis, findings: list[Finding]) -> None:
-    findings.extend(analysis.findings)
-    report.usages.extend(analysis.usages)
 
 
 def _core_property(package: DocxPackage, name: str) -> str | None:
@@ -312,7 +306,8 @@ def _check_html(
         environment=environment,
         docx=False,
     )
-    _merge(report, analysis, report.findings)
+    report.findings.extend(analysis.findings)
+    report.usages.extend(analysis.usages)
     report.findings.extend(_wording(spec, HTML_FILE, [(s.where, s.text) for s in segments]))
     stylesheets = []
     for number, line in enumerate(lines, start=1):

@@ -11,7 +11,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 
 from letters.schema import Level
-from letters.templates.source import Usage
+from letters.templates.jinja_names import Usage
 from letters.templates.vocabulary import Vocabulary
 
 _LIST_LEVELS = {"items": Level.ITEM, "guarantors": Level.GUARANTOR}
