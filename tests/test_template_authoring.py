@@ -422,3 +422,21 @@ def test_doctor_reports_pdftoppm_for_previews() -> None:
     checks = {c["name"]: c for c in json.loads(run("doctor", "--json", "--quick").output)}
     assert checks["poppler-utils"]["status"] == "ok"
     assert "templates preview" in checks["poppler-utils"]["detail"]
+
+
+def test_a_file_that_is_not_a_word_document(tmp_path: Path) -> None:
+    folder = user_template(tmp_path / "mine", "garbled", "货款催收函")
+    (folder / "template.docx").write_bytes(b"PK\x03\x04 not really a zip")
+    result = run("templates", "check", str(folder), "--json")
+    assert result.exit_code == 1
+    codes = [f["code"] for f in json.loads(result.output)["findings"]]
+    assert codes == ["unreadable"]
+
+
+def test_html_without_its_stylesheet(tmp_path: Path) -> None:
+    folder = user_template(tmp_path / "mine", "no-css", "货款催收函")
+    (folder / "style.css").unlink()
+    result = run("templates", "check", str(folder), "--json")
+    assert result.exit_code == 1
+    findings = [(f["code"], f["file"]) for f in json.loads(result.output)["findings"]]
+    assert findings == [("missing-file", "template.html"), ("css-font", "template.html")]

@@ -260,13 +260,18 @@ def _docxtpl_findings(path: Path, environment: jinja2.Environment) -> list[Findi
     from docxtpl import DocxTemplate
 
     template = DocxTemplate(str(path))
-    template.init_docx()
-    sources = [("body", template.patch_xml(template.get_xml()))]
-    for uri in (template.HEADER_URI, template.FOOTER_URI):
-        for _, part in template.get_headers_footers(uri):
-            sources.append(
-                (part.partname.rsplit("/", 1)[-1], template.patch_xml(template.get_part_xml(part)))
-            )
+    try:
+        template.init_docx()
+        sources = [("body", template.patch_xml(template.get_xml()))]
+        for uri in (template.HEADER_URI, template.FOOTER_URI):
+            for _, part in template.get_headers_footers(uri):
+                name = part.partname.rsplit("/", 1)[-1]
+                sources.append((name, template.patch_xml(template.get_part_xml(part))))
+    except Exception as error:  # python-docx refuses files Word may still open
+        message = f"docxtpl cannot open the file: {type(error).__name__}: {error}"
+        return [
+            Finding("unreadable", DOCX_FILE, "", message, "save the file again in Word as .docx")
+        ]
     findings = []
     for label, xml in sources:
         xml = re.sub(r"<w:p([ >])", r"\n<w:p\1", xml)  # as docxtpl renders: one paragraph a line
