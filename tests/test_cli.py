@@ -54,6 +54,11 @@ def test_every_command_has_help_with_an_example() -> None:
     commands = [
         ["templates", "list"],
         ["templates", "show"],
+        ["templates", "new"],
+        ["templates", "check"],
+        ["templates", "preview"],
+        ["templates", "vars"],
+        ["templates", "guide"],
         ["check"],
         ["render"],
         ["registry", "list"],

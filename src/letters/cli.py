@@ -39,7 +39,20 @@ from letters.evidence.registry import Registry
 from letters.render.context import build_letter_data
 from letters.render.output import remove_stale_temps
 from letters.schema import TYPE_DESCRIPTIONS, Level
-from letters.templates.registry import TemplateRegistry, TemplateSpec
+from letters.templates.fix import fix_template
+from letters.templates.guide import build_guide
+from letters.templates.lint import FILES_OF_FORMAT, Report, check_template
+from letters.templates.preview import preview_template
+from letters.templates.registry import (
+    TemplateRegistry,
+    TemplateSpec,
+    builtin_templates_dir,
+    load_template,
+    user_templates_dir,
+)
+from letters.templates.scaffold import new_template
+from letters.templates.variables import variable_uses
+from letters.templates.vocabulary import vocabulary
 
 DEFAULT_DB = "letters.db"
 
@@ -60,7 +73,8 @@ class Settings:
     given: tuple[str, ...] = ()  # --set NAME=VALUE, for every case of the batch
 
     def templates(self) -> TemplateRegistry:
-        return TemplateRegistry(self.template_dirs)
+        # --templates / LETTERS_TEMPLATES first, then the per-user folder, then the built-ins.
+        return TemplateRegistry((*self.template_dirs, user_templates_dir()))
 
     def calendar(self) -> RestDayCalendar:
         return load_calendar(self.holidays)
@@ -233,45 +247,72 @@ def cli(ctx: click.Context, template_dirs: tuple[Path, ...], holidays: Path | No
 
 @cli.group()
 def templates() -> None:
-    """List the letter kinds and show their fields."""
+    """List, show, copy, check and preview templates.
+
+    Your own templates live in --templates DIR, LETTERS_TEMPLATES, or
+    ~/.config/letters/templates ($XDG_CONFIG_HOME); they are searched before the
+    built-ins, so one may replace a built-in id.
+    """
 
 
 @templates.command("list")
 @click.option("--json", "as_json", is_flag=True, help="Print JSON.")
 @click.pass_obj
 def templates_list(settings: Settings, as_json: bool) -> None:
-    """List available templates (your folders first, then the built-ins).
+    """List templates: your folders first, then the built-ins, and which definition
+    of each id is in use.
 
     \b
     Example:
       letters templates list
     """
-    specs = settings.templates().all()
+    definitions = settings.templates().definitions()
     if as_json:
-        stdout.print_json(
-            json.dumps(
-                [
+        entries: list[dict[str, Any]] = []
+        for definition in definitions:
+            spec = definition.spec
+            if definition.overridden_by is not None:
+                continue
+            if spec is None:
+                entries.append(
                     {
-                        "id": s.id,
-                        "title": s.title,
-                        "description": s.description,
-                        "letter_no_prefix": s.letter_no_prefix,
-                        "builtin": s.builtin,
-                        "directory": str(s.directory),
+                        "id": definition.id,
+                        "directory": str(definition.directory),
+                        "error": str(definition.error),
                     }
-                    for s in specs
-                ],
-                ensure_ascii=False,
+                )
+                continue
+            entries.append(
+                {
+                    "id": spec.id,
+                    "title": spec.title,
+                    "description": spec.description,
+                    "letter_no_prefix": spec.letter_no_prefix,
+                    "builtin": spec.builtin,
+                    "directory": str(spec.directory),
+                    "derives_from": spec.kind,
+                    "overrides": [
+                        str(d.directory) for d in definitions if d.overridden_by == spec.directory
+                    ],
+                }
             )
-        )
+        stdout.print_json(json.dumps(entries, ensure_ascii=False))
         return
-    table = _table("id", "title", "letter number", "source")
-    for spec in specs:
+    table = _table("id", "title", "letter number", "source", "status")
+    for definition in definitions:
+        spec = definition.spec
+        source = "built-in" if definition.builtin else str(definition.directory)
+        if spec is None:
+            error = definition.error.message if definition.error else ""
+            table.add_row(definition.id, "", "", source, f"[red]broken[/]: {escape(error)}")
+            continue
+        status = (
+            f"overridden by {definition.overridden_by}"
+            if definition.overridden_by is not None
+            else "[green]in use[/]"
+        )
         table.add_row(
-            spec.id,
-            spec.title,
-            spec.format_letter_no(date.today().year, 1),
-            "built-in" if spec.builtin else str(spec.directory),
+            spec.id, spec.title, spec.format_letter_no(date.today().year, 1), source, status
         )
     stdout.print(table)
 
@@ -336,6 +377,265 @@ def templates_show(settings: Settings, template_id: str, as_json: bool) -> None:
             )
         stdout.print(table)
     stdout.print("Types: " + "; ".join(f"{t.value} = {d}" for t, d in TYPE_DESCRIPTIONS.items()))
+
+
+# ---------------------------------------------------------------- template authoring
+
+
+def _template(settings: Settings, name: str) -> TemplateSpec:
+    """A template by id, or by the path of its folder."""
+    folder = Path(name)
+    if (folder / "template.toml").is_file():
+        builtin = folder.resolve().parent == builtin_templates_dir().resolve()
+        return load_template(folder, builtin=builtin)
+    return settings.templates().get(name)
+
+
+def _check_summary(report: Report) -> str:
+    errors, warnings = len(report.errors), len(report.warnings)
+    fixable = sum(1 for f in report.findings if f.can_fix)
+    text = (
+        f"template {report.spec.id} ({report.spec.directory}): "
+        f"{errors} error{'s' * (errors != 1)}, {warnings} warning{'s' * (warnings != 1)}"
+    )
+    if fixable:
+        text += f"; {fixable} can be repaired with --fix"
+    return text
+
+
+@templates.command("new")
+@click.argument("new_id")
+@click.option("--from", "base_id", required=True, help="The template to copy, e.g. legal-demand.")
+@click.option("--title", help="A new Chinese title (default: the copied template's).")
+@click.option(
+    "--dir",
+    "folder",
+    type=click.Path(path_type=Path, file_okay=False),
+    help="Where to create it (default: the first --templates folder, else "
+    "~/.config/letters/templates).",
+)
+@click.pass_obj
+def templates_new(
+    settings: Settings, new_id: str, base_id: str, title: str | None, folder: Path | None
+) -> None:
+    """Copy a template into your template folder, to edit in Word.
+
+    \b
+    Example:
+      letters templates new my-demand --from legal-demand
+    """
+    root = folder or (settings.template_dirs[0] if settings.template_dirs else user_templates_dir())
+    spec = new_template(settings.templates().get(base_id), new_id, root, title=title)
+    stdout.print(f"Created {spec.directory} ({spec.title}, derived from {spec.kind}).")
+    stdout.print(
+        f"Edit {spec.docx_path} in Word (and template.html for the PDF), then run: "
+        f"letters templates check {new_id}"
+    )
+    if folder is not None and folder not in (*settings.template_dirs, user_templates_dir()):
+        stdout.print(f"Pass --templates {folder} (or set LETTERS_TEMPLATES) to use it.")
+
+
+@templates.command("check")
+@click.argument("template_id")
+@click.option("--fix", is_flag=True, help="Repair what is safely repairable (keeps a backup).")
+@click.option("--json", "as_json", is_flag=True, help="Print JSON.")
+@click.pass_obj
+def templates_check(settings: Settings, template_id: str, fix: bool, as_json: bool) -> None:
+    """Check a template's Word and HTML files: tags, variables, tables, fonts, wording.
+
+    Each problem names the file, the place (paragraph, table cell or line) and a fix.
+    Exit code 1 if there is an error; `render` refuses such a template.
+
+    \b
+    Examples:
+      letters templates check my-demand
+      letters templates check my-demand --fix
+    """
+    spec = _template(settings, template_id)
+    changes = []
+    if fix:
+        result = fix_template(spec)
+        changes = result.changes
+        spec = load_template(spec.directory, builtin=spec.builtin)
+        if not as_json:
+            for change in changes:
+                stdout.print(f"fixed: {escape(str(change))}")
+            for backup in result.backups:
+                stdout.print(f"original kept as {backup}")
+            if not changes:
+                stdout.print("nothing to repair")
+    report = check_template(spec)
+    if as_json:
+        stdout.print_json(
+            json.dumps(
+                {
+                    "template": spec.id,
+                    "directory": str(spec.directory),
+                    "errors": len(report.errors),
+                    "warnings": len(report.warnings),
+                    "findings": [f.as_dict() for f in report.findings],
+                    "fixed": [str(c) for c in changes],
+                },
+                ensure_ascii=False,
+            )
+        )
+    else:
+        print_problems(report.problems())
+        stdout.print(_check_summary(report))
+    if report.errors:
+        raise click.exceptions.Exit(1)
+
+
+def _refuse_broken_template(spec: TemplateSpec, formats: Sequence[str]) -> None:
+    """Stop before anything is rendered when the template fails `templates check`."""
+    report = check_template(spec)
+    errors = report.errors_for(formats)
+    if errors:
+        print_problems(report.problems(errors))
+        stderr.print(
+            f"Template {spec.id} fails `letters templates check` with {len(errors)} "
+            f"error{'s' * (len(errors) != 1)}; nothing was written."
+        )
+        raise click.exceptions.Exit(1)
+    if report.warnings:
+        stderr.print(
+            f"note: template {spec.id} has {len(report.warnings)} warning(s); "
+            f"see `letters templates check {spec.id}`"
+        )
+
+
+@templates.command("preview")
+@click.argument("template_id")
+@click.option(
+    "--case",
+    "case_file",
+    type=click.Path(path_type=Path, dir_okay=False),
+    help="Take the case from this file (default: the template's sample case).",
+)
+@click.option("--case-id", help="Which case of --case (default: the first valid one).")
+@click.option(
+    "--out",
+    "-o",
+    "out_dir",
+    default="preview",
+    show_default=True,
+    type=click.Path(path_type=Path, file_okay=False),
+    help="Folder for the preview files.",
+)
+@click.option("--issue-date", callback=_issue_date, metavar="DATE", help="Issue date to use.")
+@click.pass_obj
+def templates_preview(
+    settings: Settings,
+    template_id: str,
+    case_file: Path | None,
+    case_id: str | None,
+    out_dir: Path,
+    issue_date: date,
+) -> None:
+    """Render a sample letter: DOCX, PDF and a PNG of page 1 to look at.
+
+    Nothing is registered; the letter number is 第0000号.
+
+    \b
+    Examples:
+      letters templates preview my-demand --out preview/
+      letters templates preview my-demand --case samples/legal-demand.json
+    """
+    spec = _template(settings, template_id)
+    present = [
+        f
+        for f, files in FILES_OF_FORMAT.items()
+        if any((spec.directory / n).is_file() for n in files)
+    ]
+    _refuse_broken_template(spec, present)
+    case = None
+    if case_file is not None:
+        rows, file_problems = read_rows(case_file, spec.schema)
+        validation = build_cases(rows, spec.schema, today=issue_date, file_problems=file_problems)
+        chosen = [c for c in validation.cases if case_id in (None, c.case_id)]
+        if not chosen:
+            print_problems(validation.problems)
+            raise LettersError(
+                f"no valid case{' ' + case_id if case_id else ''} in {case_file}",
+                "fix the problems above (`letters check`), or choose another --case-id",
+            )
+        case = chosen[0]
+    preview = preview_template(spec, out_dir, case=case, issue_date=issue_date)
+    for warning in preview.warnings:
+        stderr.print(f"[yellow]warning[/]: {escape(warning)}")
+    for note in preview.notes:
+        stderr.print(f"note: {escape(note)}")
+    stdout.print(f"Preview of {spec.id} for case {preview.case_id}:")
+    for label, path in (("Word", preview.docx), ("PDF", preview.pdf), ("page 1", preview.png)):
+        if path is not None:
+            stdout.print(f"  {label}: {path}")
+    if preview.png is None:
+        raise click.exceptions.Exit(1)
+
+
+@templates.command("vars")
+@click.argument("template_id")
+@click.option("--json", "as_json", is_flag=True, help="Print JSON.")
+@click.pass_obj
+def templates_vars(settings: Settings, template_id: str, as_json: bool) -> None:
+    """List every variable a template uses (loop and nested ones too) and where.
+
+    \b
+    Example:
+      letters templates vars my-demand
+    """
+    spec = _template(settings, template_id)
+    report = check_template(spec)
+    uses = variable_uses(report.usages, vocabulary(spec))
+    if as_json:
+        stdout.print_json(json.dumps([u.as_dict() for u in uses], ensure_ascii=False))
+    else:
+        table = _table("variable", "what", "label", "written as", "used in")
+        for use in uses:
+            table.add_row(
+                use.path,
+                use.kind if use.kind != "does not exist" else "[red]does not exist[/]",
+                use.label,
+                ", ".join(use.written),
+                use.where,
+            )
+        stdout.print(table)
+    if any(f.code in {"jinja-syntax", "docxtpl-syntax"} for f in report.errors):
+        stderr.print(
+            "note: a file has a syntax error, so the list is incomplete; see `letters templates check`"
+        )
+
+
+@templates.command("guide")
+@click.option(
+    "--out",
+    "out_file",
+    type=click.Path(path_type=Path, dir_okay=False),
+    help="Write the guide to this file (default: print it).",
+)
+@click.option("--check", "check_file", is_flag=True, help="Exit 1 if --out differs from the guide.")
+def templates_guide(out_file: Path | None, check_file: bool) -> None:
+    """The template author guide (Chinese and English): every variable, filter and check.
+
+    \b
+    Examples:
+      letters templates guide --out docs/template-guide.md
+      letters templates guide --out docs/template-guide.md --check
+    """
+    text = build_guide()
+    if out_file is None:
+        click.echo(text, nl=False)
+        return
+    if check_file:
+        current = out_file.read_text(encoding="utf-8") if out_file.is_file() else ""
+        if current != text:
+            stderr.print(f"{out_file} is stale: run letters templates guide --out {out_file}")
+            raise click.exceptions.Exit(1)
+        stdout.print(f"{out_file} is current")
+        return
+    out_file.parent.mkdir(parents=True, exist_ok=True)
+    out_file.write_text(text, encoding="utf-8")
+    stdout.print(f"wrote {out_file}")
 
 
 # ---------------------------------------------------------------- check
@@ -551,6 +851,7 @@ def render(
       letters render rent.csv -t rent -o out/ --format pdf --skip-invalid
     """
     spec, validation = _validate(settings, case_file, template_id, encoding, sheet, issue_date)
+    _refuse_broken_template(spec, formats)
     if validation.errors and not skip_invalid:
         print_problems(validation.problems)
         stderr.print(_summary(validation))

@@ -237,6 +237,19 @@ def _optional_tool(name: str, command: str, purpose: str, package: str) -> Check
     return Check(name, "ok", path)
 
 
+def _preview_tool() -> Check:
+    """pdftoppm draws page 1 of `letters templates preview`; letters render without it."""
+    path = shutil.which("pdftoppm")
+    if path is None:
+        return Check(
+            "poppler-utils",
+            "warning",
+            "pdftoppm not installed: needed by `letters templates preview` for the PNG of page 1",
+            SETUP_HINT.format(packages="poppler-utils"),
+        )
+    return Check("poppler-utils", "ok", f"{path} (templates preview)")
+
+
 def run_checks(today: date | None = None, *, quick: bool = False) -> list[Check]:
     today = today or date.today()
     checks: list[Callable[[], Check]] = [
@@ -254,9 +267,7 @@ def run_checks(today: date | None = None, *, quick: bool = False) -> list[Check]
             "DOCX→PDF conversion and DOCX tests",
             "libreoffice-writer-nogui",
         ),
-        lambda: _optional_tool(
-            "poppler-utils", "pdftoppm", "previews and PDF font checks", "poppler-utils"
-        ),
+        _preview_tool,
     ]
     if not quick:
         checks.append(_pdf_smoke)
