@@ -36,6 +36,7 @@ from letters.render.context import build_letter_data
 from letters.render.output import remove_stale_temps
 from letters.rules.limitation import (
     DEFAULT_WITHIN,
+    URGENCY,
     Assessment,
     CaseAssessment,
     Status,
@@ -839,7 +840,7 @@ def limitation_report(
             row.maximum.legal.isoformat(),
         )
     stdout.print(table)
-    counts = {s: sum(r.status is s for r in rows) for s in Status}
+    counts = {s: sum(r.status is s for r in rows) for s in URGENCY}
     stdout.print(", ".join(f"{n} {s.value}" for s, n in counts.items() if n) or "no cases")
 
 

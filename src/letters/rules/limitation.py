@@ -43,6 +43,7 @@ from letters.dates import format_cn_date
 from letters.evidence.events import Event, PartyRole
 from letters.rules.clock import (
     DEFAULT_WITHIN,
+    URGENCY,
     Assessment,
     Context,
     IssuedLetter,
@@ -64,6 +65,7 @@ from letters.rules.obligations import ClaimPart, GuaranteeType, Obligation, obli
 
 __all__ = [
     "DEFAULT_WITHIN",
+    "URGENCY",
     "Assessment",
     "CaseAssessment",
     "IssuedLetter",
