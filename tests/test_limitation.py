@@ -22,7 +22,7 @@ import pytest
 from helpers import fixed_calendar
 from letters.calendar import ChineseCalendar
 from letters.evidence.events import Capacity, Channel, EventKind, PartyRole
-from letters.rules.clock import PeriodKind, Status
+from letters.rules.assessment import PeriodKind, Status
 from letters.rules.limitation import IssuedLetter, most_urgent_first, warnings_for
 from limitation_cases import (
     DEBTOR,
@@ -535,10 +535,23 @@ def test_suspension_in_the_last_six_months(start: date, end: date | None, legal:
     result = assess(case, [obstacle], as_of=date(2024, 3, 1), calendar=CALENDAR)
     row = row_of(result, DEBTOR)
     assert row.deadline.legal == legal
-    if legal != date(2024, 3, 15):
-        assert "民法典第一百九十四条" in text(row)
+    assert "民法典第一百九十四条" in text(row)
+    if legal == date(2024, 3, 15):
+        assert "不在诉讼时效期间的最后六个月内，不发生中止" in text(row)
     # The guarantee period is never suspended (Art. 692): 2021-03-15 + 6 months.
     assert row_of(result, "周立新").periods[PeriodKind.GUARANTEE_PERIOD].legal == date(2021, 9, 15)
+
+
+def test_suspension_reaches_the_guarantee_debt_too() -> None:
+    case = case_data("2021-03-15", guarantors=[guarantor("周立新")])
+    events = [
+        signed(date(2021, 6, 1), party="周立新", capacity=Capacity.SELF),
+        event(EventKind.OBSTACLE, date(2024, 4, 1), obstacle_ended=date(2024, 5, 10)),
+    ]
+    row = row_of(assess(case, events, as_of=date(2024, 6, 1), calendar=CALENDAR), "周立新")
+    # Guarantee debt from the demand 2021-06-01 → 2024-06-01 (Sat); the obstacle ends inside
+    # its last six months, so 2024-05-10 + 6 months = 2024-11-10 (Sun) → 2024-11-11.
+    assert row.periods[PeriodKind.GUARANTEE_LIMITATION].legal == date(2024, 11, 11)
 
 
 def test_twenty_year_maximum_is_not_interrupted() -> None:

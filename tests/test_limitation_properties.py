@@ -11,7 +11,7 @@ from hypothesis import strategies as st
 from helpers import fixed_calendar
 from letters.calendar import ChineseCalendar, FixedCalendar
 from letters.evidence.events import Capacity, Event, EventKind
-from letters.rules.clock import PeriodKind
+from letters.rules.assessment import PeriodKind
 from letters.rules.limitation import CaseAssessment, assess_case
 from letters.rules.periods import add_months, last_day, raw_last_day
 from limitation_cases import DEBTOR, case_data, guarantor

@@ -29,7 +29,7 @@ from letters.cases.validate import Validation, build_cases
 from letters.dates import parse_date
 from letters.doctor import run_checks
 from letters.errors import InputError, LettersError, Problem, Severity, ValueProblem
-from letters.evidence.history import CaseHistory, case_histories
+from letters.evidence.history import CaseHistory, case_histories, case_history
 from letters.evidence.registry import Registry
 from letters.model import Case
 from letters.render.context import build_letter_data
@@ -683,10 +683,10 @@ def _limitation_problems(settings: Settings, cases: Sequence[Case], db: Path) ->
     """Warnings for cases whose period has ended or ends within 30 days of the
     letter's issue date, counting the events already logged in ``db`` (if it exists)."""
     calendar = settings.calendar()
-    histories: dict[str, CaseHistory] = {}
+    histories: dict[str, CaseHistory | None] = {}
     if db.exists():
         with Registry(db) as store:
-            histories = {h.case_id: h for h in case_histories(store)}
+            histories = {case.case_id: case_history(store, case.case_id) for case in cases}
     problems: list[Problem] = []
     for case in cases:
         history = histories.get(case.case_id)
@@ -714,9 +714,15 @@ def _assess_registry(
         raise LettersError(f"no registry at {db}", "render some letters first, or pass --db")
     calendar = settings.calendar()
     with Registry(db) as store:
-        histories = case_histories(store, case_id)
-    if case_id is not None and not histories:
-        raise LettersError(f"no letters for case {case_id} in {db}", "see `letters registry list`")
+        if case_id is None:
+            histories = case_histories(store)
+        else:
+            history = case_history(store, case_id)
+            if history is None:
+                raise LettersError(
+                    f"no letters for case {case_id} in {db}", "see `letters registry list`"
+                )
+            histories = [history]
     return [
         assess_case(h.case_data, h.events, h.letters, as_of=as_of, calendar=calendar, within=within)
         for h in histories
@@ -732,6 +738,15 @@ def _report_row(row: Assessment) -> dict[str, Any]:
     return data
 
 
+def as_of_option(function: Callable[..., Any]) -> Callable[..., Any]:
+    return click.option(
+        "--as-of",
+        callback=_issue_date,
+        metavar="DATE",
+        help="The day to compute the position on (default: today); later events are ignored.",
+    )(function)
+
+
 @cli.group()
 def limitation() -> None:
     """Limitation periods (诉讼时效) and guarantee periods (保证期间), per debtor and guarantor."""
@@ -739,12 +754,7 @@ def limitation() -> None:
 
 @limitation.command("report")
 @db_option
-@click.option(
-    "--as-of",
-    callback=_issue_date,
-    metavar="DATE",
-    help="Compute the position on this date (default: today).",
-)
+@as_of_option
 @click.option(
     "--within",
     type=click.IntRange(0, 3650),
@@ -847,12 +857,7 @@ def limitation_report(
 @limitation.command("explain")
 @click.argument("case_id")
 @db_option
-@click.option(
-    "--as-of",
-    callback=_issue_date,
-    metavar="DATE",
-    help="Explain the position on this date (default: today).",
-)
+@as_of_option
 @click.option("--json", "as_json", is_flag=True, help="Print JSON.")
 @click.pass_obj
 def limitation_explain(

@@ -13,9 +13,9 @@ from dataclasses import dataclass
 from datetime import date
 from typing import Any
 
-from letters.evidence.events import Event, EventKind
+from letters.evidence.events import Event
 from letters.evidence.registry import Registry
-from letters.rules.clock import IssuedLetter
+from letters.rules.assessment import IssuedLetter
 
 
 @dataclass(frozen=True)
@@ -35,48 +35,53 @@ def addressees(case_data: Mapping[str, Any]) -> frozenset[str]:
 
 
 def _events_by_case(events: Iterable[tuple[int, Event]]) -> dict[str, list[tuple[int, Event]]]:
-    """Events grouped by case; a correction goes with the case of the entry it corrects."""
-    listed = list(events)
-    case_of = {index: event.case_id for index, event in listed}
+    """Events grouped by the case the log filed them under (a correction is filed
+    under the letter or case it names, like any event)."""
     grouped: dict[str, list[tuple[int, Event]]] = {}
-    for index, event in listed:
-        case_id = event.case_id
-        if case_id is None and event.kind is EventKind.CORRECTION and event.corrects is not None:
-            case_id = case_of.get(event.corrects)
-        if case_id is not None:
-            grouped.setdefault(case_id, []).append((index, event))
+    for index, event in events:
+        if event.case_id is not None:
+            grouped.setdefault(event.case_id, []).append((index, event))
     return grouped
 
 
-def case_histories(registry: Registry, case_id: str | None = None) -> list[CaseHistory]:
-    """Every case with at least one letter (or only ``case_id``), in case-id order."""
+def _history(
+    registry: Registry,
+    case_id: str,
+    records: list[dict[str, Any]],
+    events: Iterable[tuple[int, Event]],
+) -> CaseHistory:
+    # The newest letter carries the latest case data the creditor gave us.
+    newest = max(records, key=lambda r: (r["issue_date"], r["reserved_at"]))
+    issued = [
+        IssuedLetter(
+            record["letter_no"],
+            date.fromisoformat(record["issue_date"]),
+            min(f["entry_idx"] for f in record["files"]),
+            addressees(registry.case_data(record["letter_no"])),
+        )
+        for record in records
+        if record["status"] == "issued"  # a number reserved but never written sent nothing
+    ]
+    return CaseHistory(
+        case_id, registry.case_data(newest["letter_no"]), tuple(issued), tuple(events)
+    )
+
+
+def case_history(registry: Registry, case_id: str) -> CaseHistory | None:
+    """One case, or None when no letter was ever numbered for it."""
+    records = registry.letters(case_id)
+    if not records:
+        return None
+    return _history(registry, case_id, records, registry.events(case_id=case_id))
+
+
+def case_histories(registry: Registry) -> list[CaseHistory]:
+    """Every case with at least one letter, in case-id order (one pass over the log)."""
     letters_by_case: dict[str, list[dict[str, Any]]] = {}
-    for letter in registry.letters(case_id):
+    for letter in registry.letters():
         letters_by_case.setdefault(letter["case_id"], []).append(letter)
     events = _events_by_case(registry.events())
-    histories = []
-    for cid in sorted(letters_by_case):
-        records = letters_by_case[cid]
-        # The newest letter carries the latest case data the creditor gave us.
-        newest = max(records, key=lambda r: (r["issue_date"], r["reserved_at"]))
-        issued = []
-        for record in records:
-            if record["status"] != "issued":
-                continue  # numbered but never written: nothing was sent
-            issued.append(
-                IssuedLetter(
-                    record["letter_no"],
-                    date.fromisoformat(record["issue_date"]),
-                    min(f["entry_idx"] for f in record["files"]),
-                    addressees(registry.case_data(record["letter_no"])),
-                )
-            )
-        histories.append(
-            CaseHistory(
-                cid,
-                registry.case_data(newest["letter_no"]),
-                tuple(issued),
-                tuple(events.get(cid, ())),
-            )
-        )
-    return histories
+    return [
+        _history(registry, case_id, letters_by_case[case_id], events.get(case_id, ()))
+        for case_id in sorted(letters_by_case)
+    ]

@@ -301,9 +301,10 @@ def _effect(
 
 
 def _resolve_party(event: Event, obligation: Obligation) -> str | None:
-    """The obligor an event concerns: the named party, or the addressee (the debtor)."""
+    """The obligor an event concerns: the named party, or the addressee (the debtor).
+    An obstacle naming nobody kept the creditor from claiming against anyone: None."""
     if event.party is None:
-        return obligation.debtor.name
+        return None if event.kind is EventKind.OBSTACLE else obligation.debtor.name
     name = event.party.strip()
     return name if obligation.party(name) is not None else None
 

@@ -27,19 +27,8 @@ from datetime import date
 
 from letters.dates import format_cn_date
 from letters.evidence.events import EventKind, PartyRole
-from letters.rules.clock import (
-    Assessment,
-    Context,
-    PeriodKind,
-    Step,
-    apply_maximum,
-    finish_steps,
-    letter_steps,
-    notes_for,
-    run_clock,
-    status_of,
-    unproven_letters,
-)
+from letters.rules.assessment import Assessment, Context, PeriodKind
+from letters.rules.clock import Step, run_clock
 from letters.rules.effects import Act, Effect
 from letters.rules.obligations import ClaimPart, GuaranteeType, Guarantor
 from letters.rules.periods import LastDay, fixed_last_day, last_day
@@ -147,23 +136,6 @@ def _not_inherited(context: Context, part: ClaimPart) -> list[Step]:
     ]
 
 
-def _main_debt_end(part: ClaimPart, context: Context, maximum: LastDay) -> LastDay:
-    """The main debt's limitation as the guarantor may plead it: without the
-    debtor's waivers (Art. 701: 债务人放弃抗辩的，保证人仍有权向债权人主张抗辩)."""
-    group = context.obligation.debtor_group
-    clock = run_clock(
-        part.start,
-        part.reason,
-        context.effects,
-        members=group,
-        obligor=None,
-        maximum=maximum,
-        obstacles=context.obstacles_for(group),
-        calendar=context.calendar,
-    )
-    return clock.end
-
-
 def guarantor_assessment(guarantor: Guarantor, part: ClaimPart, context: Context) -> Assessment:
     """One guarantor on one claim part."""
     name = guarantor.name
@@ -200,12 +172,8 @@ def guarantor_assessment(guarantor: Guarantor, part: ClaimPart, context: Context
                     "（民法典第六百九十三条）",
                 )
             )
-        deadline, governing, start, start_reason = (
-            period,
-            PeriodKind.GUARANTEE_PERIOD,
-            part.start,
-            why,
-        )
+        deadline, governing = period, PeriodKind.GUARANTEE_PERIOD
+        start, start_reason = part.start, why
     else:
         position = (preserving.day, preserving.log_index)
         before = [e for e in own if (e.day, e.log_index) < position]
@@ -231,9 +199,10 @@ def guarantor_assessment(guarantor: Guarantor, part: ClaimPart, context: Context
         start, start_reason = preserving.day, _start_text(guarantor, preserving)
         last_event, waiver = clock.last_event or preserving, clock.waiver
     steps.extend(_not_inherited(context, part))
-    main = _main_debt_end(part, context, maximum)
+    # Art. 701: the main debt's limitation, without the debtor's waivers.
+    main = context.debtor_clock(part, None).end
     periods[PeriodKind.MAIN_DEBT_LIMITATION] = main
-    periods[PeriodKind.MAXIMUM] = maximum
+    notes: list[str] = []
     if main.legal < deadline.legal:
         steps.append(
             Step(
@@ -245,43 +214,29 @@ def guarantor_assessment(guarantor: Guarantor, part: ClaimPart, context: Context
             )
         )
         deadline, governing = main, PeriodKind.MAIN_DEBT_LIMITATION
-    deadline, governing = apply_maximum(deadline, governing, maximum, steps)
-    since = last_event.day if last_event else part.start
-    unproven = unproven_letters(context.letters, context.effects, members, since)
-    mine = [letter for letter in context.letters if name in letter.addressees]
-    steps.extend(letter_steps(mine, unproven))
-    notes = notes_for(deadline, unproven, waiver)
+        notes.append(
+            "the main debt's limitation period ends first: the guarantor may rely on it "
+            "(民法典 Art. 701)"
+        )
     if governing is PeriodKind.GUARANTEE_PERIOD and context.as_of > deadline.legal:
         notes.insert(
             0,
-            "the guarantee period ended without a valid claim: the guarantor is released (民法典 Art. 693)",
+            "the guarantee period ended without a valid claim: the guarantor is released "
+            "(民法典 Art. 693)",
         )
-    if governing is PeriodKind.MAIN_DEBT_LIMITATION:
-        notes.append(
-            "the main debt's limitation period ends first: the guarantor may rely on it (民法典 Art. 701)"
-        )
-    return Assessment(
-        case_id=context.obligation.case_id,
+    return context.assessment(
         obligor=name,
         role=PartyRole.GUARANTOR,
-        claim=part.label,
+        part=part,
+        members=members,
         governing=governing,
+        deadline=deadline,
         start=start,
         start_reason=start_reason,
         last_event=last_event,
-        deadline=deadline,
-        maximum=maximum,
-        status=status_of(
-            deadline,
-            context.as_of,
-            context.within,
-            waived=waiver is not None,
-            unproven=bool(unproven),
-        ),
-        days_left=(deadline.legal - context.as_of).days,
-        steps=finish_steps(steps, deadline, governing),
-        notes=tuple(notes),
-        guarantee_type=guarantor.guarantee_type,
         waiver=waiver,
+        steps=steps,
         periods=periods,
+        notes=notes,
+        guarantee_type=guarantor.guarantee_type,
     )

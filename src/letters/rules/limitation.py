@@ -41,24 +41,17 @@ from typing import Any
 from letters.calendar import RestDayCalendar
 from letters.dates import format_cn_date
 from letters.evidence.events import Event, PartyRole
-from letters.rules.clock import (
+from letters.rules.assessment import (
     DEFAULT_WITHIN,
     URGENCY,
     Assessment,
     Context,
     IssuedLetter,
-    Obstacle,
     PeriodKind,
     Status,
     alternative_steps,
-    apply_maximum,
-    finish_steps,
-    letter_steps,
-    notes_for,
-    run_clock,
-    status_of,
-    unproven_letters,
 )
+from letters.rules.clock import Obstacle
 from letters.rules.effects import Act, Effect, effects_of
 from letters.rules.guarantees import guarantor_assessment
 from letters.rules.obligations import ClaimPart, GuaranteeType, Obligation, obligation_from_case
@@ -105,51 +98,23 @@ def _cn(day: date) -> str:
 
 def debtor_assessment(name: str, role: PartyRole, part: ClaimPart, context: Context) -> Assessment:
     """A debtor or joint debtor: the shared clock of the debtor group, own waivers."""
-    obligation = context.obligation
-    members = obligation.debtor_group
-    maximum = context.maximum(part)
-    clock = run_clock(
-        part.start,
-        part.reason,
-        context.effects,
-        members=members,
-        obligor=name,
-        maximum=maximum,
-        obstacles=context.obstacles_for(members),
-        calendar=context.calendar,
-        several_parts=len(obligation.parts) > 1,
-    )
+    clock = context.debtor_clock(part, name)
     steps = list(clock.steps)
     if clock.last_event is None and clock.waiver is None:
         steps.extend(alternative_steps(part, context))
-    deadline, governing = apply_maximum(clock.end, PeriodKind.LIMITATION, maximum, steps)
-    since = max(part.start, clock.last_event.day if clock.last_event else part.start)
-    unproven = unproven_letters(context.letters, context.effects, members, since)
-    mine = [letter for letter in context.letters if letter.addressees & members]
-    steps.extend(letter_steps(mine, unproven))
-    return Assessment(
-        case_id=obligation.case_id,
+    return context.assessment(
         obligor=name,
         role=role,
-        claim=part.label,
-        governing=governing,
+        part=part,
+        members=context.obligation.debtor_group,
+        governing=PeriodKind.LIMITATION,
+        deadline=clock.end,
         start=part.start,
         start_reason=part.reason,
         last_event=clock.last_event,
-        deadline=deadline,
-        maximum=maximum,
-        status=status_of(
-            deadline,
-            context.as_of,
-            context.within,
-            waived=clock.waiver is not None,
-            unproven=bool(unproven),
-        ),
-        days_left=(deadline.legal - context.as_of).days,
-        steps=finish_steps(steps, deadline, governing),
-        notes=tuple(notes_for(deadline, unproven, clock.waiver)),
         waiver=clock.waiver,
-        periods={PeriodKind.LIMITATION: clock.end, PeriodKind.MAXIMUM: maximum},
+        steps=steps,
+        periods={PeriodKind.LIMITATION: clock.end},
     )
 
 
