@@ -364,4 +364,5 @@ def finish_steps(steps: list[Step], deadline: LastDay, governing: PeriodKind) ->
             f"{governing.chinese}最后一日：{_cn(deadline.legal)}（原始最后一日{_cn(deadline.raw)}{safe}）",
         )
     )
-    return tuple(sorted(steps, key=lambda s: s.day))
+    # By date; on one day in log order (issue, dispatch, delivery), unlogged conclusions last.
+    return tuple(sorted(steps, key=lambda s: (s.day, s.log_index is None, s.log_index or 0)))

@@ -33,7 +33,7 @@ from datetime import date
 from enum import StrEnum
 
 from letters.dates import format_cn_date
-from letters.evidence.events import Capacity, Event, EventKind
+from letters.evidence.events import Capacity, Channel, Event, EventKind
 from letters.money import format_amount
 from letters.rules.obligations import Obligation
 
@@ -87,6 +87,25 @@ class Effect:
     @property
     def interrupts(self) -> bool:
         return self.act in INTERRUPTING
+
+
+_CHANNELS = {
+    Channel.EMS: "EMS",
+    Channel.POST: "挂号信",
+    Channel.COURIER: "快递",
+    Channel.IN_PERSON: "当面送达",
+    Channel.EMAIL: "电子邮件",
+    Channel.SMS: "短信",
+    Channel.WECHAT: "微信",
+    Channel.NEWSPAPER: "报纸",
+    Channel.OTHER: "其他方式",
+}
+
+
+def _how(event: Event) -> str:
+    """The channel and waybill as an explanation writes them: EMS 1180123456789."""
+    channel = _CHANNELS[event.channel] if event.channel else ""
+    return f"{channel} {event.waybill}" if event.waybill else channel
 
 
 def _cn(day: date) -> str:
@@ -152,15 +171,15 @@ def _delivered(event: Event, who: str) -> tuple[Act, str]:
         if event.designated_account is not True:
             return (
                 Act.NONE,
-                f"向{who}发送{channel.value}数据电文，但未证明该账户为对方指定或惯常使用的系统"
+                f"向{who}发送{_CHANNELS[channel]}数据电文，但未证明该账户为对方指定或惯常使用的系统"
                 "（民法典第一百三十七条）→ 不作为中断事由（保守）",
             )
         return (
             Act.DEMAND,
-            f"{_letter(event)}以{channel.value}进入{who}指定或惯常使用的系统（民法典第一百三十七条；"
+            f"{_letter(event)}以{_CHANNELS[channel]}进入{who}指定或惯常使用的系统（民法典第一百三十七条；"
             "诉讼时效规定第八条第一款第（二）项）",
         )
-    how = f"（{channel.value}{' ' + event.waybill if event.waybill else ''}）" if channel else ""
+    how = f"（{_how(event)}）" if channel else ""
     return (
         Act.DEMAND,
         f"{_letter(event)}{how}妥投、到达{who}（诉讼时效规定第八条第一款第（二）项）",
@@ -193,7 +212,7 @@ def _refused(event: Event, who: str, sent: date | None) -> tuple[Act, str, date,
 def _dispatched(event: Event, who: str) -> str:
     text = f"向{who}发出{_letter(event)}"
     if event.channel:
-        text += f"（{event.channel.value}{' ' + event.waybill if event.waybill else ''}）"
+        text += f"（{_how(event)}）"
     text += "：以到达为准，发出本身不中断诉讼时效"
     if event.letter_no and (not event.contents or event.letter_no not in event.contents):
         text += "；建议在内件品名中写明函件名称和函号，以证明寄送的是该函件"
