@@ -143,3 +143,16 @@ def test_obstacle_and_debit_events_round_trip_through_the_log(tmp_path: Path) ->
         registry.append_event(obstacle)
         registry.append_event(debit)
         assert [e for _, e in registry.events(case_id="C1")] == [obstacle, debit]
+
+
+def test_values_the_engine_does_not_know_count_as_not_given() -> None:
+    case = {
+        "case_id": "X",
+        "values": {"debtor_name": "甲公司", "debt_type": "按揭"},
+        "items": [{"item_name": "货款", "due_date": "2021-03-15", "amount_due": "1"}],
+        "guarantors": [{"guarantor_name": "乙", "guarantee_type": "保证"}],
+    }
+    obligation = obligation_from_case(case)
+    assert obligation.debt_type is None
+    (surety,) = obligation.guarantors
+    assert (surety.guarantee_type, surety.type_agreed) == (GuaranteeType.GENERAL, False)

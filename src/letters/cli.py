@@ -796,6 +796,8 @@ def limitation_report(
         raise click.UsageError("choose one of --json and --csv")
     assessments = _assess_registry(settings, db, as_of, within, case_id)
     rows = most_urgent_first([row for a in assessments for row in a.rows()])
+    # Nothing owed with a due date (all paid, or a template without due dates).
+    skipped = [a.case_id for a in assessments if not a.assessments]
     if as_json:
         parts = {a.case_id: [p.as_dict() for p in a.assessments] for a in assessments}
         stdout.print_json(
@@ -805,6 +807,7 @@ def limitation_report(
                     "within": within,
                     "obligors": [row.as_dict() for row in rows],
                     "claim_parts": parts,
+                    "skipped": skipped,
                 },
                 ensure_ascii=False,
             )
@@ -852,6 +855,8 @@ def limitation_report(
     stdout.print(table)
     counts = {s: sum(r.status is s for r in rows) for s in URGENCY}
     stdout.print(", ".join(f"{n} {s.value}" for s, n in counts.items() if n) or "no cases")
+    if skipped:
+        stdout.print(f"No outstanding amount with a due date: {', '.join(skipped)}")
 
 
 @limitation.command("explain")

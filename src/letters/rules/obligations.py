@@ -244,13 +244,14 @@ def _loan_part(values: Mapping[str, Any], debt_type: DebtType | None) -> tuple[C
 
 def _guarantor(data: Mapping[str, Any]) -> Guarantor:
     name = str(data["guarantor_name"])
-    given = data.get("guarantee_type")
+    given = str(data.get("guarantee_type") or "")
+    agreed = given in set(GuaranteeType)
     months = data.get("guarantee_period_months")
     return Guarantor(
         Party(name, is_natural_person(name, data.get("guarantor_id_no"))),
-        GuaranteeType(given) if given else GuaranteeType.GENERAL,  # Art. 686
-        type_agreed=bool(given),
-        agreed_months=int(months) if months is not None else None,
+        GuaranteeType(given) if agreed else GuaranteeType.GENERAL,  # unclear: Art. 686
+        type_agreed=agreed,
+        agreed_months=months if isinstance(months, int) and months > 0 else None,
         agreed_end=_date(data.get("guarantee_period_end")),
     )
 
@@ -258,7 +259,9 @@ def _guarantor(data: Mapping[str, Any]) -> Guarantor:
 def obligation_from_case(case: Mapping[str, Any]) -> Obligation:
     """The :class:`Obligation` of one case in canonical form."""
     values: Mapping[str, Any] = case["values"]
-    debt_type = DebtType(values["debt_type"]) if values.get("debt_type") else None
+    # A value this engine does not know (a user template's own field) counts as not given.
+    given = values.get("debt_type")
+    debt_type = DebtType(given) if given in set(DebtType) else None
     items = list(case.get("items", ()))
     parts = _item_parts(values, items, debt_type) if items else _loan_part(values, debt_type)
     debtor_name = str(values["debtor_name"])
