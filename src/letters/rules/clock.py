@@ -11,6 +11,8 @@ Pure: dates and effects in, a last day and steps out.
 - After expiry only the obligor's own agreement to perform counts, as a waiver
   (Art. 192, 诉讼时效规定 Art. 19); conservatively a new three years run from it.
 - Nothing counts after the 20-year maximum (总则编解释 Art. 35).
+- The periods cannot be changed by agreement (Art. 197), so case data has no
+  field for an agreed limitation period.
 """
 
 from __future__ import annotations

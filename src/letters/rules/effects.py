@@ -222,7 +222,8 @@ def _dispatched(event: Event, who: str) -> str:
 def _lawsuit_text(event: Event, who: str) -> tuple[str, str]:
     body = event.court or "受理机构未记录"
     return (
-        f"债权人对{who}提起诉讼或者申请仲裁（{body}）（民法典第一百九十五条第（三）项），按起诉日计算",
+        f"债权人对{who}提起诉讼、申请仲裁或者具有同等效力的其他程序（{body}）"
+        "（民法典第一百九十五条第（三）、（四）项），按起诉日计算",
         "另一种理解：诉讼时效自有关程序终结时起重新计算（民法典第一百九十五条），"
         "终结日期未记录；保守按起诉日（较早）",
     )
