@@ -8,6 +8,8 @@ from typing import Any
 
 from letters.calendar import RestDayCalendar
 from letters.evidence.events import Capacity, Channel, Event, EventKind
+from letters.evidence.registry import FileRecord, Registry
+from letters.model import Case
 from letters.rules.limitation import Assessment, CaseAssessment, IssuedLetter, assess_case
 
 DEBTOR = "杭州临平华信电子科技有限公司"
@@ -100,3 +102,20 @@ def row_of(result: CaseAssessment, obligor: str) -> Assessment:
 
 def text(assessment: Assessment) -> str:
     return "\n".join(f"{s.day} {s.text} {' '.join(s.details)}" for s in assessment.steps)
+
+
+def issue_letter(registry: Registry, case: Case, issue_date: str, *, write: bool = True) -> str:
+    """Number a goods-payment letter for ``case`` and, unless ``write`` is off, record it as issued."""
+    letter_no = registry.reserve(
+        case=case,
+        template_id="goods-payment",
+        template_sha256="t" * 64,
+        prefix="货催",
+        year=2026,
+        format_letter_no=lambda seq: f"货催〔2026〕第{seq:04d}号",
+        debtor_name=str(case.values["debtor_name"]),
+        issue_date=issue_date,
+    ).letter_no
+    if write:
+        registry.record_issue(letter_no, {"pdf": FileRecord("pdf", "x.pdf", "a" * 64, 1)}, {})
+    return letter_no

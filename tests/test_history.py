@@ -9,36 +9,20 @@ from pathlib import Path
 from helpers import goods_case
 from letters.evidence.events import Capacity, Event, EventKind
 from letters.evidence.history import case_histories, case_history
-from letters.evidence.registry import FileRecord, Registry
-from letters.model import Case
-
-
-def issue(registry: Registry, case: Case, issue_date: str, *, write: bool = True) -> str:
-    letter_no = registry.reserve(
-        case=case,
-        template_id="goods-payment",
-        template_sha256="t" * 64,
-        prefix="货催",
-        year=2026,
-        format_letter_no=lambda seq: f"货催〔2026〕第{seq:04d}号",
-        debtor_name=str(case.values["debtor_name"]),
-        issue_date=issue_date,
-    ).letter_no
-    if write:
-        registry.record_issue(letter_no, {"pdf": FileRecord("pdf", "x.pdf", "a" * 64, 1)}, {})
-    return letter_no
+from letters.evidence.registry import Registry
+from limitation_cases import issue_letter
 
 
 def test_history_of_a_case(tmp_path: Path) -> None:
     with Registry(tmp_path / "letters.db") as registry:
-        first = issue(registry, goods_case(), "2026-09-24")
-        second = issue(
+        first = issue_letter(registry, goods_case(), "2026-09-24")
+        second = issue_letter(
             registry,
             goods_case(issue_date=date(2026, 10, 9), debtor_address="新地址"),
             "2026-10-09",
         )
-        issue(registry, goods_case(debtor_address="又一个地址"), "2026-10-10", write=False)
-        issue(registry, goods_case(case_id="C2"), "2026-09-24")
+        issue_letter(registry, goods_case(debtor_address="又一个地址"), "2026-10-10", write=False)
+        issue_letter(registry, goods_case(case_id="C2"), "2026-09-24")
         signed = registry.append_event(
             Event(
                 EventKind.SIGNED,

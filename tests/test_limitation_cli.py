@@ -20,6 +20,7 @@ from letters.cli import cli
 from letters.evidence.events import Capacity, Channel, Event, EventKind
 from letters.evidence.registry import Registry
 from letters.model import Case
+from limitation_cases import issue_letter
 
 HEADER = (
     "案件编号,发函日期,债权人名称,联系人,联系电话,债务人名称,债务人地址,合同名称,"
@@ -226,19 +227,10 @@ def test_report_options_and_errors(db: Path, tmp_path: Path) -> None:
     assert missing.exit_code == 1
     assert "Error: no registry at" in missing.stderr
     with Registry(db) as registry:  # a case without any amount line (numbered, never written)
-        registry.reserve(
-            case=Case(
-                "L-PAID",
-                {"case_id": "L-PAID", "debtor_name": "甲", "issue_date": date(2026, 11, 20)},
-            ),
-            template_id="goods-payment",
-            template_sha256="t" * 64,
-            prefix="货催",
-            year=2026,
-            format_letter_no=lambda seq: f"货催〔2026〕第{seq:04d}号",
-            debtor_name="甲",
-            issue_date="2026-11-20",
+        case = Case(
+            "L-PAID", {"case_id": "L-PAID", "debtor_name": "甲", "issue_date": date(2026, 11, 20)}
         )
+        issue_letter(registry, case, "2026-11-20", write=False)
     skipped = run("limitation", "report", "--db", str(db), "--as-of", "2026-11-22")
     assert "No outstanding amount with a due date: L-PAID" in skipped.output
     unknown = run("limitation", "explain", "NOPE", "--db", str(db))
