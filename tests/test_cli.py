@@ -63,6 +63,9 @@ def test_every_command_has_help_with_an_example() -> None:
         ["render"],
         ["registry", "list"],
         ["doctor"],
+        ["limitation", "report"],
+        ["limitation", "explain"],
+        ["limitation", "check-date"],
     ]
     for command in commands:
         result = run(*command, "--help")

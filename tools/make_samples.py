@@ -75,6 +75,9 @@ GP_HEADERS = [
     "合同签订日期",
     "货物或服务",
     "合同总价",
+    "债务类型",
+    "最后一期履行期限",
+    "连带债务人",
     "争议解决方式",
     "付款期限天数",
     "异议期限天数",
@@ -117,6 +120,9 @@ gp_cases = [
             "合同签订日期": "2025-03-17",
             "货物或服务": "数控加工中心及配套刀具",
             "合同总价": "560,000.00",
+            # One price in instalments: limitation from the last one (民法典 Art. 189).
+            "债务类型": "分期履行债务",
+            "最后一期履行期限": "2026-12-31",
             "争议解决方式": "向上海市浦东新区人民法院提起诉讼",
             "付款期限天数": "7",
             "异议期限天数": "7",
@@ -295,6 +301,42 @@ gp_cases = [
             "违约金标准": "0.05%/日",
         },
         [{"项目": "货款", "应付日期": "2026-09-30", "应付金额": "¥12,345.60", "已付金额": "0"}],
+        True,
+    ),
+    # An old invoice: the limitation period ends 2026-11-30, ten days after the issue
+    # date, so `check` and `render` warn; a joint buyer shares the period (诉讼时效规定 Art. 15).
+    (
+        {
+            "案件编号": "GP-2026-006",
+            "发函日期": "2026-11-20",
+            "债权人名称": SHENJIANG[0],
+            "债权人证件号码": SHENJIANG[1],
+            "债权人地址": SHENJIANG[2],
+            "我方联系人": "王晓明",
+            "我方联系电话": "021-58881234",
+            "债务人名称": "温州瓯海精工阀门有限公司",
+            "债务人证件号码": make_uscc("330304", "MA2L5R7T"),
+            "债务人地址": "浙江省温州市瓯海区娄桥街道古岸头路58号",
+            "合同名称": "数控车床买卖合同",
+            "合同编号": "SJ-XS-2023-0611",
+            "合同签订日期": "2023-06-11",
+            "货物或服务": "数控车床2台",
+            "债务类型": "一次性债务",
+            "连带债务人": "林志强",
+            "付款期限天数": "5",
+            "收款户名": SHENJIANG[0],
+            "收款开户行": "中国工商银行上海张江支行",
+            "收款账号": "1001 2345 6789 0123 456",
+        },
+        [
+            {
+                "项目": "尾款",
+                "发票号码": "33022310",
+                "应付日期": "2023-11-30",
+                "应付金额": "58,000.00",
+                "已付金额": "0",
+            }
+        ],
         True,
     ),
 ]
@@ -994,6 +1036,8 @@ overdue_cases = [
                 "guarantor_address": "浙江省杭州市临平区临平街道邱山大街12号恒通大厦5楼",
                 "guarantee_type": "连带",
                 "guarantee_contract_no": "LPNS-BZ-2024-0620-018-02",
+                # 主债务履行期限届满之日起三年 (民法典 Art. 692).
+                "guarantee_period_months": 36,
             },
             {
                 "guarantor_name": "陈美华",
@@ -1047,6 +1091,7 @@ overdue_cases = [
         "issue_date": "2026-11-20",
         "debtor_name": "沈建军",
         "debtor_id_no": make_ric("330125", "19760830", "059"),
+        "joint_debtors": "沈丽娟",  # co-borrower (共同借款人)
         "debtor_address": "浙江省杭州市临平区星桥街道星光街36号",
         "contract_name": "个人消费借款合同",
         "contract_no": "LPNS-XF-2025-1102-233",
@@ -1077,6 +1122,8 @@ overdue_cases = [
         "loan_date": "2023-09-20",
         "loan_maturity_date": "2028-09-19",
         "overdue_since": "2026-09-21",
+        # Repaid in instalments: limitation from the last one, the maturity date (Art. 189).
+        "debt_type": "分期履行债务",
         "amounts_as_of": "2026-11-21",
         "overdue_principal": "60,000.00",
         "overdue_interest": "12,408.33",
@@ -1126,6 +1173,7 @@ overdue_cases = [
                 "guarantor_address": "浙江省杭州市余杭区径山镇径山村72号",
                 "guarantee_type": "连带责任保证",
                 "guarantee_contract_no": "LPNS-BZ-2025-0512-007",
+                "guarantee_period_end": "2028-05-12",
             }
         ],
     },

@@ -5,6 +5,7 @@ and exit codes at one boundary (:class:`LettersGroup`).
 
 from __future__ import annotations
 
+import csv
 import io
 import json
 import sys
@@ -35,9 +36,22 @@ from letters.cases.validate import Validation, build_cases
 from letters.dates import parse_date
 from letters.doctor import run_checks
 from letters.errors import InputError, LettersError, Problem, Severity, ValueProblem
+from letters.evidence.history import CaseHistory, case_histories, case_history
 from letters.evidence.registry import Registry
+from letters.model import Case
 from letters.render.context import build_letter_data
 from letters.render.output import remove_stale_temps
+from letters.rules.limitation import (
+    DEFAULT_WITHIN,
+    URGENCY,
+    Assessment,
+    CaseAssessment,
+    Status,
+    assess_case,
+    most_urgent_first,
+    warnings_for,
+)
+from letters.rules.periods import last_day
 from letters.schema import TYPE_DESCRIPTIONS, Level
 from letters.templates.fix import fix_template
 from letters.templates.guide import build_guide
@@ -673,6 +687,7 @@ def _summary(validation: Validation, problems: Sequence[Problem] | None = None) 
 @input_options
 @click.option("--json", "as_json", is_flag=True, help="Print JSON (problems and computed values).")
 @click.option("--quiet", "-q", is_flag=True, help="Print only problems and the summary.")
+@db_option
 @click.pass_obj
 def check(
     settings: Settings,
@@ -683,11 +698,14 @@ def check(
     issue_date: date,
     as_json: bool,
     quiet: bool,
+    db: Path,
 ) -> None:
     """Check a case file against a template and report every problem at once.
 
     Exit code 1 if there is any error. For valid cases, shows the amounts and the
-    payment deadline the letter will print.
+    payment deadline the letter will print, and warns when a limitation or
+    guarantee period has ended or ends within 30 days of the issue date (counting
+    the receipts already recorded in --db, if it exists).
 
     \b
     Example:
@@ -720,6 +738,9 @@ def check(
                 "explanations": data.explanations(),
             }
         )
+    # Limitation (诉讼时效/保证期间) ended or ending within 30 days, with events logged in --db.
+    limitation_warnings = _limitation_problems(settings, validation.cases, db)
+    problems.extend(limitation_warnings)
     if as_json:
         stdout.print_json(
             json.dumps(
@@ -747,7 +768,10 @@ def check(
                     row["deadline"],
                 )
             stdout.print(table)
-        stdout.print(_summary(validation, problems))
+        stdout.print(
+            _summary(validation, problems)
+            + (f" ({len(limitation_warnings)} about limitation)" if limitation_warnings else "")
+        )
     if any(p.is_error for p in problems):
         raise click.exceptions.Exit(1)
 
@@ -861,6 +885,7 @@ def render(
         )
         raise click.exceptions.Exit(1)
     print_problems(validation.warnings if not skip_invalid else validation.problems)
+    print_problems(_limitation_problems(settings, validation.cases, db))
     existing = Registry(db) if db.exists() else None
     try:
         plan = plan_batch(
@@ -1014,6 +1039,326 @@ def doctor(as_json: bool, quiet: bool, quick: bool) -> None:
             stdout.print("doctor: everything needed is installed")
     if any(c.status == "missing" for c in checks):
         raise click.exceptions.Exit(1)
+
+
+# ---------------------------------------------------------------- limitation
+# 诉讼时效 and 保证期间 (letters.rules.limitation); render and check call
+# _limitation_problems to warn about periods that have ended or end soon.
+
+LIMITATION_WARN_DAYS = 30
+STATUS_COLOURS = {
+    Status.EXPIRED: "bold red",
+    Status.EXPIRED_BUT_WAIVED: "red",
+    Status.DUE_SOON: "yellow",
+    Status.NEEDS_EVIDENCE: "magenta",
+    Status.HOLIDAY_DATA_UNAVAILABLE: "cyan",
+    Status.OK: "green",
+}
+REPORT_COLUMNS = (
+    "status",
+    "case_id",
+    "obligor",
+    "role",
+    "guarantee_type",
+    "claim",
+    "period",
+    "start",
+    "start_reason",
+    "last_event",
+    "last_event_date",
+    "last_event_log_index",
+    "raw_last_day",
+    "legal_last_day",
+    "safe_action_date",
+    "maximum_last_day",
+    "days_left",
+    "notes",
+)
+
+
+def _limitation_problems(settings: Settings, cases: Sequence[Case], db: Path) -> list[Problem]:
+    """Warnings for cases whose period has ended or ends within 30 days of the
+    letter's issue date, counting the events already logged in ``db`` (if it exists)."""
+    calendar = settings.calendar()
+    histories: dict[str, CaseHistory | None] = {}
+    if db.exists():
+        with Registry(db) as store:
+            histories = {case.case_id: case_history(store, case.case_id) for case in cases}
+    problems: list[Problem] = []
+    for case in cases:
+        history = histories.get(case.case_id)
+        issue_date = case.values["issue_date"]
+        assert isinstance(issue_date, date)
+        assessment = assess_case(
+            case.canonical(),
+            history.events if history else (),
+            history.letters if history else (),
+            as_of=issue_date,
+            calendar=calendar,
+            within=LIMITATION_WARN_DAYS,
+        )
+        problems.extend(
+            Problem(message, case.origin, None, Severity.WARNING, case.case_id)
+            for message in warnings_for(assessment)
+        )
+    return problems
+
+
+def _assess_registry(
+    settings: Settings, db: Path, as_of: date, within: int, case_id: str | None
+) -> list[CaseAssessment]:
+    if not db.exists():
+        raise LettersError(f"no registry at {db}", "render some letters first, or pass --db")
+    calendar = settings.calendar()
+    with Registry(db) as store:
+        if case_id is None:
+            histories = case_histories(store)
+        else:
+            history = case_history(store, case_id)
+            if history is None:
+                raise LettersError(
+                    f"no letters for case {case_id} in {db}", "see `letters registry list`"
+                )
+            histories = [history]
+    return [
+        assess_case(h.case_data, h.events, h.letters, as_of=as_of, calendar=calendar, within=within)
+        for h in histories
+    ]
+
+
+def _report_row(row: Assessment) -> dict[str, Any]:
+    data = row.as_dict()
+    event = data.pop("last_event") or {}
+    data["last_event"] = event.get("kind")
+    data["last_event_date"] = event.get("date")
+    data["last_event_log_index"] = event.get("log_index")
+    return data
+
+
+def as_of_option(function: Callable[..., Any]) -> Callable[..., Any]:
+    return click.option(
+        "--as-of",
+        callback=_issue_date,
+        metavar="DATE",
+        help="The day to compute the position on (default: today); later events are ignored.",
+    )(function)
+
+
+@cli.group()
+def limitation() -> None:
+    """Limitation periods (诉讼时效) and guarantee periods (保证期间), per debtor and guarantor."""
+
+
+@limitation.command("report")
+@db_option
+@as_of_option
+@click.option(
+    "--within",
+    type=click.IntRange(0, 3650),
+    default=DEFAULT_WITHIN,
+    show_default=True,
+    help="A period ending within this many days is due-soon.",
+)
+@click.option("--case", "case_id", help="Only this case.")
+@click.option("--json", "as_json", is_flag=True, help="Print JSON (every claim part, every step).")
+@click.option(
+    "--csv",
+    "csv_path",
+    type=click.Path(path_type=Path, dir_okay=False),
+    metavar="FILE",
+    help="Write the report to a CSV file (UTF-8 with BOM, opens in Excel).",
+)
+@click.pass_obj
+def limitation_report(
+    settings: Settings,
+    db: Path,
+    as_of: date,
+    within: int,
+    case_id: str | None,
+    as_json: bool,
+    csv_path: Path | None,
+) -> None:
+    """List every debtor, joint debtor and guarantor with the last day of their
+    period, most urgent first.
+
+    Statuses: expired, expired-but-waived, due-soon, needs-evidence (a letter
+    with no recorded delivery or signature), holiday-data-unavailable, ok.
+
+    \b
+    Examples:
+      letters limitation report
+      letters limitation report --as-of 2026-11-22 --within 60 --csv limitation.csv
+    """
+    if as_json and csv_path:
+        raise click.UsageError("choose one of --json and --csv")
+    assessments = _assess_registry(settings, db, as_of, within, case_id)
+    rows = most_urgent_first([row for a in assessments for row in a.rows()])
+    # Nothing owed with a due date (all paid, or a template without due dates).
+    skipped = [a.case_id for a in assessments if not a.assessments]
+    if as_json:
+        parts = {a.case_id: [p.as_dict() for p in a.assessments] for a in assessments}
+        stdout.print_json(
+            json.dumps(
+                {
+                    "as_of": as_of.isoformat(),
+                    "within": within,
+                    "obligors": [row.as_dict() for row in rows],
+                    "claim_parts": parts,
+                    "skipped": skipped,
+                },
+                ensure_ascii=False,
+            )
+        )
+        return
+    if csv_path:
+        with csv_path.open("w", encoding="utf-8-sig", newline="") as handle:
+            writer = csv.DictWriter(handle, REPORT_COLUMNS, extrasaction="ignore")
+            writer.writeheader()
+            for row in rows:
+                data = _report_row(row)
+                data["notes"] = "; ".join(data["notes"])
+                writer.writerow(data)
+        stdout.print(f"Wrote {len(rows)} row{'s' * (len(rows) != 1)} to {csv_path}")
+        return
+    table = Table(
+        "status",
+        "case",
+        "obligor",
+        "claim",
+        "period",
+        "start",
+        "last event",
+        "raw",
+        "legal last day",
+        "safe action",
+        "20-year",
+        title=f"Limitation as of {as_of.isoformat()}",
+    )
+    for row in rows:
+        event = row.last_event
+        table.add_row(
+            f"[{STATUS_COLOURS[row.status]}]{row.status.value}[/]",
+            escape(row.case_id),
+            escape(f"{row.obligor} ({row.role.value})"),
+            escape(row.claim),
+            row.governing.value,
+            row.start.isoformat(),
+            f"{event.kind.value} {event.day.isoformat()} #{event.log_index}" if event else "",
+            row.deadline.raw.isoformat(),
+            row.deadline.legal.isoformat(),
+            row.deadline.safe_action.isoformat() if row.deadline.safe_action else "",
+            row.maximum.legal.isoformat(),
+        )
+    stdout.print(table)
+    counts = {s: sum(r.status is s for r in rows) for s in URGENCY}
+    stdout.print(", ".join(f"{n} {s.value}" for s, n in counts.items() if n) or "no cases")
+    if skipped:
+        stdout.print(f"No outstanding amount with a due date: {', '.join(skipped)}")
+
+
+@limitation.command("explain")
+@click.argument("case_id")
+@db_option
+@as_of_option
+@click.option("--json", "as_json", is_flag=True, help="Print JSON.")
+@click.pass_obj
+def limitation_explain(
+    settings: Settings, case_id: str, db: Path, as_of: date, as_json: bool
+) -> None:
+    """Explain one case: for each obligor and claim, the dated steps that give the
+    last day, each citing its article and log entry, with the alternative readings.
+
+    \b
+    Example:
+      letters limitation explain C2026-0001 --as-of 2026-11-22
+    """
+    (assessment,) = _assess_registry(settings, db, as_of, DEFAULT_WITHIN, case_id)
+    if as_json:
+        stdout.print_json(
+            json.dumps(
+                {
+                    "case_id": assessment.case_id,
+                    "as_of": as_of.isoformat(),
+                    "claim_parts": [a.as_dict() for a in assessment.assessments],
+                },
+                ensure_ascii=False,
+            )
+        )
+        return
+    stdout.print(f"[bold]Case {escape(case_id)}[/] as of {as_of.isoformat()}")
+    for part in assessment.assessments:
+        colour = STATUS_COLOURS[part.status]
+        stdout.print(
+            f"\n[bold]{escape(part.obligor)}[/] ({part.role.value}) — {escape(part.claim)}: "
+            f"[{colour}]{part.status.value}[/], {part.governing.value} ends "
+            f"{part.deadline.legal.isoformat()}"
+        )
+        for step in part.steps:
+            where = f"  [dim]log #{step.log_index}[/]" if step.log_index is not None else ""
+            stdout.print(f"  {step.day.isoformat()}  {escape(step.text)}{where}")
+            for detail in step.details:
+                stdout.print(f"              · {escape(detail)}")
+        for note in part.notes:
+            stdout.print(f"  [yellow]note[/]: {escape(note)}")
+
+
+@limitation.command("check-date")
+@click.argument("start", metavar="DATE", callback=_issue_date)
+@click.option("--years", type=click.IntRange(0, 100), default=0, help="Length in years.")
+@click.option("--months", type=click.IntRange(0, 1200), default=0, help="Length in months.")
+@click.option("--days", type=click.IntRange(0, 36500), default=0, help="Length in days.")
+@click.option(
+    "--no-roll",
+    is_flag=True,
+    help="Do not move a last day off a rest day (as for guarantee periods, 民法典 Art. 692).",
+)
+@click.option("--json", "as_json", is_flag=True, help="Print JSON.")
+@click.pass_obj
+def limitation_check_date(
+    settings: Settings,
+    start: date,
+    years: int,
+    months: int,
+    days: int,
+    no_roll: bool,
+    as_json: bool,
+) -> None:
+    """The bare date arithmetic of 民法典 Arts. 201-203: the last day of a period
+    that starts on DATE (that day not counted), rolled past rest days.
+
+    \b
+    Examples:
+      letters limitation check-date 2023-01-10 --years 3
+      letters limitation check-date 2023-03-31 --months 6 --no-roll
+    """
+    if not (years or months or days):
+        raise click.UsageError("give the length: --years, --months and/or --days")
+    result = last_day(
+        start, years=years, months=months, days=days, calendar=settings.calendar(), roll=not no_roll
+    )
+
+    def iso(day: date | None) -> str | None:
+        return day.isoformat() if day else None
+
+    data = {
+        "start": start.isoformat(),
+        "length": result.length,
+        "raw_last_day": result.raw.isoformat(),
+        "legal_last_day": result.legal.isoformat(),
+        "safe_action_date": iso(result.safe_action),
+        "holidays_only_last_day": iso(result.holidays_only),
+        "if_rolled_last_day": iso(result.if_rolled),
+        "holiday_data_missing": result.holiday_data_missing,
+        "steps": list(result.steps),
+    }
+    if as_json:
+        stdout.print_json(json.dumps(data, ensure_ascii=False))
+        return
+    stdout.print(f"raw last day:     {result.raw.isoformat()}")
+    stdout.print(f"legal last day:   {result.legal.isoformat()}")
+    stdout.print(f"safe action date: {iso(result.safe_action) or 'unknown (no holiday data)'}")
+    for step in result.steps:
+        stdout.print(f"  · {escape(step)}")
 
 
 def main() -> None:

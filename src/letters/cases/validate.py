@@ -17,6 +17,7 @@ from letters.errors import Location, Problem, Severity, ValueProblem
 from letters.model import Case, Cell, InvalidCase, RawRow, canonical_value
 from letters.money import format_amount
 from letters.rules.claims import loan_total
+from letters.rules.obligations import DebtType, split_names
 from letters.schema import Field, Level, Schema
 
 TODAY = "today"
@@ -330,6 +331,63 @@ def _check_case(
         builder.error("nothing is overdue: principal and interest are all zero", builder.origin)
 
 
+def _check_limitation_fields(
+    values: Mapping[str, object],
+    where: Mapping[str, Location],
+    items: Sequence[tuple[dict[str, object], dict[str, Location]]],
+    guarantors: Sequence[tuple[dict[str, object], dict[str, Location]]],
+    builder: _Builder,
+) -> None:
+    """The fields the limitation engine reads (legal-rules §2): debt type, joint
+    debtors, agreed guarantee periods."""
+    debtor = values.get("debtor_name")
+    joint = values.get("joint_debtors")
+    if isinstance(joint, str) and debtor in split_names(joint):
+        builder.error(
+            f"连带债务人 (joint_debtors) lists the addressee {debtor} itself",
+            where.get("joint_debtors"),
+            "list only the other debtors liable for the same debt",
+        )
+    final = values.get("final_due_date")
+    if isinstance(final, date):
+        if values.get("debt_type") != DebtType.INSTALMENTS:
+            builder.warning(
+                "最后一期履行期限 (final_due_date) is only used when 债务类型 is 分期履行债务",
+                where.get("final_due_date"),
+                "set 债务类型 to 分期履行债务 (民法典 Art. 189) or leave the date empty",
+            )
+        due_dates = [d for i, _ in items if isinstance(d := i.get("due_date"), date)]
+        if due_dates and final < max(due_dates):
+            builder.error(
+                f"最后一期履行期限 {final.isoformat()} is before the due date "
+                f"{max(due_dates).isoformat()} of an instalment",
+                where.get("final_due_date"),
+                "give the due date of the very last instalment of the price",
+            )
+    maturity = values.get("loan_maturity_date")
+    for guarantor, at in guarantors:
+        months, end = (
+            guarantor.get("guarantee_period_months"),
+            guarantor.get("guarantee_period_end"),
+        )
+        if months is not None and end is not None:
+            builder.error(
+                "give the agreed guarantee period either as 保证期间月数 or as 保证期间届满日, not both",
+                at.get("guarantee_period_end"),
+            )
+        if isinstance(months, int) and not 1 <= months <= 600:
+            builder.error(
+                f"保证期间月数 (guarantee_period_months) must be between 1 and 600, not {months}",
+                at.get("guarantee_period_months"),
+            )
+        if isinstance(end, date) and isinstance(maturity, date) and end <= maturity:
+            builder.warning(
+                f"保证期间届满日 {end.isoformat()} is not after 借款到期日 {maturity.isoformat()}: "
+                "it counts as not agreed, so the guarantee period is 6 months (民法典 Art. 692)",
+                at.get("guarantee_period_end"),
+            )
+
+
 # ------------------------------------------------------------------ entry point
 
 
@@ -404,10 +462,12 @@ def build_cases(
         items = _level_records(schema, group, Level.ITEM, builder, today)
         _warn_repeated_lines(items, builder)
         guarantors: list[dict[str, object]] = []
-        for guarantor, _ in _level_records(schema, group, Level.GUARANTOR, builder, today):
+        guarantor_records = _level_records(schema, group, Level.GUARANTOR, builder, today)
+        for guarantor, _ in guarantor_records:
             if guarantor not in guarantors:
                 guarantors.append(guarantor)
         _check_case(schema, values, where, items, builder)
+        _check_limitation_fields(values, where, items, guarantor_records, builder)
         # Report in file order (row by row), as a clerk reads the sheet.
         builder.problems.sort(key=_row_order)
         result.problems.extend(p for p in builder.problems if p not in absent.values())

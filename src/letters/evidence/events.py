@@ -33,6 +33,8 @@ class EventKind(StrEnum):
     PAYMENT = "payment"  # the obligor paid (part of) the debt
     ACKNOWLEDGED = "acknowledged"  # the obligor agreed to perform: instalment plan, extension request, security …
     LAWSUIT_FILED = "lawsuit-filed"  # lawsuit or arbitration filed
+    ACCOUNT_DEBITED = "account-debited"  # a financial institution debited the obligor's account to collect (诉讼时效规定 Art. 8(1)(3))
+    OBSTACLE = "obstacle"  # the creditor could not claim: 不可抗力 etc. (民法典 Art. 194); ends on obstacle_ended
     CORRECTION = "correction"  # points at an earlier entry that was wrong; entries are never edited
 
 
@@ -79,6 +81,10 @@ class Attachment:
     media_type: str = "application/octet-stream"
 
 
+# Inside Event the field named ``date`` hides the type; later fields use this name.
+Day = date
+
+
 @dataclass(frozen=True, slots=True)
 class Event:
     """One recorded fact. ``date`` is the day it happened (signature date,
@@ -115,6 +121,7 @@ class Event:
     amount: Decimal | None = None  # payment
     court: str | None = None  # lawsuit-filed: court or arbitration body, case number
     corrects: int | None = None  # correction: the log index of the wrong entry
+    obstacle_ended: Day | None = None  # obstacle: the day its cause ended (None: still continuing)
     remark: str | None = None
     attachments: tuple[Attachment, ...] = field(default_factory=tuple)
 
@@ -151,6 +158,8 @@ def event_from_fields(kind: str, data: Mapping[str, Any]) -> Event:
     known = {spec.name for spec in fields(Event)}
     values: dict[str, Any] = {k: v for k, v in data.items() if k in known and k != "kind"}
     values["date"] = date.fromisoformat(values["date"])
+    if "obstacle_ended" in values:
+        values["obstacle_ended"] = date.fromisoformat(values["obstacle_ended"])
     if "amount" in values:
         values["amount"] = Decimal(values["amount"])
     for name, enum in (("channel", Channel), ("capacity", Capacity), ("party_role", PartyRole)):

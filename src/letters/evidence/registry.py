@@ -392,6 +392,16 @@ class Registry:
         ).fetchone()
         return None if row is None else dict(row)
 
+    def case_data(self, letter_no: str) -> dict[str, Any]:
+        """The canonical case data a letter was numbered for (:meth:`Case.canonical`)."""
+        row = self.connection.execute(
+            "SELECT case_json FROM letters WHERE letter_no=?", (letter_no,)
+        ).fetchone()
+        if row is None:
+            raise RegistryError(f"no letter {letter_no} in {self.path}")
+        data: dict[str, Any] = json.loads(row["case_json"])
+        return data
+
     def recorded_sha256(self, letter_no: str, fmt: str) -> set[str]:
         rows = self.connection.execute(
             "SELECT sha256 FROM letter_files WHERE letter_no=? AND format=?", (letter_no, fmt)

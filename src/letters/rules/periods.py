@@ -82,7 +82,9 @@ class LastDay:
 
     ``legal`` equals ``raw`` when no roll applies, when ``roll`` was off (e.g.
     guarantee periods, Art. 692), or when holiday data is missing
-    (``holiday_data_missing`` then names the year: never guess).
+    (``holiday_data_missing`` then names the year: never guess). With ``roll``
+    off, ``if_rolled`` is the day the alternative reading (Art. 203 applies
+    after all) would give.
     """
 
     start: date
@@ -93,6 +95,7 @@ class LastDay:
     holidays_only: date | None
     holiday_data_missing: int | None
     steps: tuple[str, ...]
+    if_rolled: date | None = None
 
     @property
     def rolled(self) -> bool:
@@ -145,20 +148,52 @@ def last_day(
         )
     else:
         steps.append(f"期间{length}，最后一日为{format_cn_date(raw)}（民法典第二百零一条）")
+    return _settle(start, length, raw, steps, calendar, roll)
+
+
+def fixed_last_day(
+    raw: date, *, because: str, calendar: RestDayCalendar, roll: bool = True
+) -> LastDay:
+    """A last day given directly (an agreed end date), settled like any other:
+    rolled per Art. 203 unless ``roll`` is off, with its safe action date.
+
+    >>> from letters.calendar import FixedCalendar
+    >>> day = fixed_last_day(date(2027, 6, 26), because="约定", roll=False,
+    ...                      calendar=FixedCalendar(frozenset({2027})))
+    >>> day.legal, day.if_rolled, day.safe_action
+    (datetime.date(2027, 6, 26), datetime.date(2027, 6, 28), datetime.date(2027, 6, 25))
+    """
+    return _settle(raw, "约定", raw, [because], calendar, roll)
+
+
+def _settle(
+    start: date,
+    length: str,
+    raw: date,
+    steps: list[str],
+    calendar: RestDayCalendar,
+    roll: bool,
+) -> LastDay:
+    """Apply Art. 203 (or not) to ``raw``; add the safe action date and the alternatives."""
     legal = raw
     safe_action: date | None = None
     holidays_only: date | None = None
+    if_rolled: date | None = None
     missing: int | None = None
     try:
         safe_action = _last_working_day_on_or_before(raw, calendar)
+        rolled = _first_working_day_after(raw, calendar)
         if roll:
-            legal = _first_working_day_after(raw, calendar)
+            legal = rolled
             holidays_only = _after_public_holiday(raw, calendar)
+        elif rolled != raw:
+            if_rolled = rolled
     except HolidayDataUnavailable as unavailable:
         missing = unavailable.year
         legal = raw
         safe_action = None
         holidays_only = None
+        if_rolled = None
         steps.append(
             f"{unavailable.year}年的法定节假日数据不可用，未作顺延，按原始日期"
             f"{format_cn_date(raw)}处理（请补充{unavailable.year}年节假日安排后重新计算）"
@@ -166,6 +201,11 @@ def last_day(
     if missing is None:
         if not roll:
             steps.append("该期间不因休息日顺延")
+            if if_rolled is not None:
+                steps.append(
+                    f"另一种理解：{format_cn_date(raw)}为休息日，适用民法典第二百零三条顺延，"
+                    f"则最后一日为{format_cn_date(if_rolled)}"
+                )
         elif legal != raw:
             steps.append(
                 f"{format_cn_date(raw)}为休息日，以休息日结束的次日{format_cn_date(legal)}"
@@ -179,4 +219,6 @@ def last_day(
             steps.append(
                 f"稳妥起见，应在{format_cn_date(safe_action)}（原始最后一日前的最后一个工作日）前采取行动"
             )
-    return LastDay(start, length, raw, legal, safe_action, holidays_only, missing, tuple(steps))
+    return LastDay(
+        start, length, raw, legal, safe_action, holidays_only, missing, tuple(steps), if_rolled
+    )

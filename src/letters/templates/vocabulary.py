@@ -123,10 +123,25 @@ def sample_case(spec: TemplateSpec, issue_date: date | None = None) -> Case:
         first[spec_field.name] = cell
         if spec_field.level is Level.ITEM or spec_field.name == "case_id":
             second[spec_field.name] = cell
-    rows = [RawRow(Location(source, 1), first), RawRow(Location(source, 2), second)]
-    if not spec.schema.at_level(Level.ITEM):
-        rows = rows[:1]
-    validation = build_cases(rows, spec.schema, today=issue_date or date.today())
+    # Some optional fields exclude each other (e.g. a guarantee period in months or
+    # as an end date): leave out optional fields whose examples clash, and retry.
+    for _ in range(len(spec.schema.fields)):
+        rows = [RawRow(Location(source, 1), first), RawRow(Location(source, 2), second)]
+        if not spec.schema.at_level(Level.ITEM):
+            rows = rows[:1]
+        validation = build_cases(rows, spec.schema, today=issue_date or date.today())
+        clashing = {
+            p.location.column
+            for p in validation.errors
+            if p.location is not None
+            and p.location.column in first
+            and not spec.schema.field(p.location.column).required
+        }
+        if not clashing:
+            break
+        for name in clashing:
+            first.pop(name, None)
+            second.pop(name, None)
     if validation.errors or not validation.cases:
         details = "; ".join(
             f"{p.location.column if p.location else ''}: {p.message}" for p in validation.errors
