@@ -81,3 +81,28 @@ def test_verification_code_depends_on_content() -> None:
     assert len(code) == 14
     assert code.count("-") == 2
     assert not set(code) & set("ILOU")
+
+
+def test_loan_variables_present_when_the_start_of_the_delay_is_not_given(calendar) -> None:  # type: ignore[no-untyped-def]
+    import dataclasses
+
+    from letters.schema import Schema
+
+    spec = template("overdue-notice")
+    optional = Schema(
+        tuple(
+            dataclasses.replace(f, required=False) if f.name == "overdue_since" else f
+            for f in spec.schema.fields
+        )
+    )
+    spec = dataclasses.replace(spec, schema=optional)
+    case = goods_case(
+        loan_amount=Decimal("1000.00"),
+        overdue_principal=Decimal("1000.00"),
+        items=(),
+        issue_date=date(2026, 11, 20),
+    )
+    context = build_letter_data(case, spec, letter_no="X", calendar=calendar).context
+    assert context["days_overdue"] == ""
+    assert context["amounts_as_of"] == "2026年11月20日"
+    assert context["total_claim"] == "1,000.00"

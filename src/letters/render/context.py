@@ -204,13 +204,19 @@ def build_letter_data(
         for name in ("overdue_interest", "penalty_interest", "compound_interest"):
             if name in spec.schema and name not in values:
                 context[name] = format_amount(Decimal(0))
-    if "overdue_since" in values:
-        overdue_since, as_of = values["overdue_since"], values.get("amounts_as_of", issue_date)
-        assert isinstance(overdue_since, date)
+    if "overdue_since" in spec.schema:
+        # Present whenever the template can print them, so a template that uses
+        # them renders also when the (optional) start of the delay is not given.
+        as_of = values.get("amounts_as_of", issue_date)
         assert isinstance(as_of, date)
         context["amounts_as_of"] = format_cn_date(as_of)
+        overdue_since = values.get("overdue_since")
         # Overdue since day D means D is the first overdue day: count D .. as_of.
-        context["days_overdue"] = (as_of - overdue_since + timedelta(days=1)).days
+        context["days_overdue"] = (
+            (as_of - overdue_since + timedelta(days=1)).days
+            if isinstance(overdue_since, date)
+            else ""
+        )
     context["total_claim"] = format_amount(total_claim)
     context["total_claim_in_words"] = amount_in_words(total_claim)
     context["has_payee"] = "payee_account" in values
