@@ -208,7 +208,10 @@ class Database:
     def execute(self, sql: str, params: Sequence[Any] = ()) -> Any:
         """Run one statement; the result has ``fetchone``/``fetchall`` and rows
         indexable by column name on both databases."""
-        return self.connection.execute(self._sql(sql), tuple(params))
+        if self.postgres:
+            # Without parameters psycopg reads "%" literally (the trigger's RAISE).
+            return self.connection.execute(self._sql(sql), tuple(params) or None)
+        return self.connection.execute(sql, tuple(params))
 
     def executemany(self, sql: str, rows: Sequence[Sequence[Any]]) -> None:
         if self.postgres:
