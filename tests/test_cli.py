@@ -58,6 +58,14 @@ def test_every_command_has_help_with_an_example() -> None:
         ["render"],
         ["registry", "list"],
         ["doctor"],
+        ["receipts", "record"],
+        ["receipts", "import"],
+        ["receipts", "list"],
+        ["log", "verify"],
+        ["log", "checkpoint"],
+        ["log", "key"],
+        ["evidence", "export"],
+        ["evidence", "verify"],
     ]
     for command in commands:
         result = run(*command, "--help")

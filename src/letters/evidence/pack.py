@@ -255,9 +255,11 @@ def _read_members(source: Path, report: PackReport) -> tuple[dict[str, bytes], b
                     report.problems.append(f"{info.filename} is in the zip twice")
                 try:
                     members[info.filename] = archive.read(info)
-                except (zipfile.BadZipFile, ValueError, NotImplementedError) as error:
+                # An altered zip makes zipfile raise nearly anything (BadZipFile,
+                # RuntimeError "encrypted", EOFError, struct.error …): each is a failure.
+                except Exception as error:
                     report.problems.append(f"{info.filename} is damaged: {error}")
-    except (zipfile.BadZipFile, ValueError) as error:
+    except Exception as error:
         report.problems.append(f"{source} is not a readable zip file: {error}")
     return members, data
 

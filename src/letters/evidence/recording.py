@@ -190,6 +190,14 @@ def _facts(record: Mapping[str, object]) -> LetterFacts:
     )
 
 
+def letters_with_waybill(
+    registry: Registry, waybill: str, pending_waybills: Mapping[str, str]
+) -> list[str]:
+    found = registry.letters_by_waybill(waybill)
+    pending = pending_waybills.get(waybill)
+    return found if pending is None or pending in found else sorted([*found, pending])
+
+
 def _target(record: Mapping[str, object], draft: Draft) -> tuple[Target | None, Problem | None]:
     case_id = draft.values.get("case_id")
     if case_id is not None and record["case_id"] != case_id:
@@ -208,10 +216,14 @@ def _target(record: Mapping[str, object], draft: Draft) -> tuple[Target | None, 
 
 
 def resolve(
-    registry: Registry, draft: Draft, kind: EventKind
+    registry: Registry,
+    draft: Draft,
+    kind: EventKind,
+    pending_waybills: Mapping[str, str] | None = None,
 ) -> tuple[Target | None, Problem | None]:
     """Find the letter (or case) a draft is about: by letter number, then by
-    waybill (once a dispatch names it), then by case id."""
+    waybill (once a dispatch names it, in the log or earlier in the same
+    batch: ``pending_waybills``), then by case id."""
     values, reference = draft.values, draft.reference
     letter_no = values.get("letter_no")
     if letter_no is not None:
@@ -230,7 +242,7 @@ def resolve(
     if values.get("waybill") is not None and kind is not EventKind.DISPATCHED:
         waybills.insert(0, str(values["waybill"]))
     for waybill in waybills:
-        numbers = registry.letters_by_waybill(waybill)
+        numbers = letters_with_waybill(registry, waybill, pending_waybills or {})
         if len(numbers) > 1:
             return None, Problem(
                 f"waybill {waybill} is recorded for several letters: {', '.join(numbers)}",
@@ -300,15 +312,16 @@ def prepare(registry: Registry, drafts: Sequence[Draft], *, today: date) -> Prep
     prepared: list[PreparedEvent] = []
     problems: list[Problem] = []
     batch: list[tuple[Draft, Event]] = []
+    waybills: dict[str, str] = {}  # dispatched earlier in this batch
     log_size = registry.entry_count()
     for draft in drafts:
         kind_value = draft.values.get("event")
         if kind_value is None or "date" not in draft.values:
             continue  # already reported: nothing to check it against
         kind = EventKind(str(kind_value))
-        field_problems = check_fields(kind, [*draft.locations, *draft.values])
+        field_problems = check_fields(kind, list(dict.fromkeys([*draft.locations, *draft.values])))
         problems.extend(_to_problem(p, draft, None) for p in field_problems)
-        target, problem = resolve(registry, draft, kind)
+        target, problem = resolve(registry, draft, kind, waybills)
         if problem is not None:
             problems.append(problem)
             continue
@@ -341,7 +354,9 @@ def prepare(registry: Registry, drafts: Sequence[Draft], *, today: date) -> Prep
         if event.corrects is not None:
             entry = registry.log.entry(event.corrects)
             corrected = None if entry is None else (entry.letter_no, entry.case_id)
-        waybill_letters = registry.letters_by_waybill(event.waybill) if event.waybill else []
+        waybill_letters = (
+            letters_with_waybill(registry, event.waybill, waybills) if event.waybill else []
+        )
         for found in check_event(
             event,
             letter,
@@ -364,6 +379,8 @@ def prepare(registry: Registry, drafts: Sequence[Draft], *, today: date) -> Prep
                 )
             )
         batch.append((draft, event))
+        if kind is EventKind.DISPATCHED and event.waybill and event.letter_no:
+            waybills.setdefault(event.waybill, event.letter_no)
         prepared.append(PreparedEvent(draft, event, tuple(files), duplicate))
     return Preparation(prepared, problems)
 
