@@ -234,6 +234,7 @@ class Registry:
         """Append several events in one transaction: all of them or none."""
         indices = []
         with self.db.write() as connection:
+            appender = self.log.appender()
             for event in events:
                 case_id = event.case_id
                 if event.letter_no is not None:
@@ -247,7 +248,7 @@ class Registry:
                 if case_id is not None:
                     fields["case_id"] = case_id
                 indices.append(
-                    self.log.append(
+                    appender.append(
                         event.kind.value,
                         fields,
                         letter_no=event.letter_no,
