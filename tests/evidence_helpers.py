@@ -8,7 +8,7 @@ from datetime import date
 from pathlib import Path
 
 from helpers import goods_case
-from letters.evidence.events import Event, EventKind
+from letters.evidence.events import Attachment, Capacity, Event, EventKind
 from letters.evidence.registry import FileRecord, Registry
 
 
@@ -46,3 +46,19 @@ def issue_letter(
 def payment(case_id: str, remark: str, day: int = 1) -> Event:
     """A small case-level event, easy to tell apart by its remark."""
     return Event(EventKind.PAYMENT, date(2026, 10, day), case_id=case_id, remark=remark)
+
+
+def record_signed_receipt(registry: Registry, letter_no: str, scan: bytes, name: str) -> int:
+    """Store a scan and log the receipt 张三 of the mail room signed on 2026-09-28."""
+    digest = registry.files.put(scan)
+    return registry.append_event(
+        Event(
+            EventKind.SIGNED,
+            date(2026, 9, 28),
+            letter_no=letter_no,
+            signer="张三",
+            capacity=Capacity.MAIL_ROOM,
+            signed=True,
+            attachments=(Attachment(digest, name, len(scan), "image/jpeg"),),
+        )
+    )

@@ -13,10 +13,10 @@ from pathlib import Path
 
 import pytest
 
-from evidence_helpers import issue_letter, payment
+from evidence_helpers import issue_letter, payment, record_signed_receipt
 from letters.errors import LettersError
 from letters.evidence.entries import ENTRY_PREFIX
-from letters.evidence.events import Attachment, Capacity, Channel, Event, EventKind
+from letters.evidence.events import Channel, Event, EventKind
 from letters.evidence.notes import SigningKey
 from letters.evidence.pack import export_pack, verify_pack, write_zip
 from letters.evidence.registry import Registry
@@ -41,18 +41,7 @@ def make_pack(location: DbLocation, tmp_path: Path) -> tuple[Path, SigningKey, s
             )
         )
         registry.append_event(payment("C2", "other case"))
-        digest = registry.files.put(SCAN)
-        registry.append_event(
-            Event(
-                EventKind.SIGNED,
-                date(2026, 9, 28),
-                letter_no=letter,
-                signer="张三",
-                capacity=Capacity.MAIL_ROOM,
-                signed=True,
-                attachments=(Attachment(digest, "回执 0001.JPG", len(SCAN), "image/jpeg"),),
-            )
-        )
+        record_signed_receipt(registry, letter, SCAN, "回执 0001.JPG")
         key = registry.signing_key(tmp_path / "log.key")
         data, summary = export_pack(registry, "C1", key, pack_name="C1-evidence.zip")
     summarised = (summary.entries, summary.letter_files, summary.attachments, summary.tree_size)

@@ -7,18 +7,16 @@ from __future__ import annotations
 import dataclasses
 import sqlite3
 from collections.abc import Callable
-from datetime import date
 from pathlib import Path
 from typing import Any
 
 import pytest
 from click.testing import CliRunner
 
-from evidence_helpers import issue_letter, payment
+from evidence_helpers import issue_letter, payment, record_signed_receipt
 from letters.cli import cli
 from letters.evidence import merkle
 from letters.evidence.entries import entry_body, leaf_hash
-from letters.evidence.events import Attachment, Capacity, Event, EventKind
 from letters.evidence.files import sha256_of
 from letters.evidence.registry import Registry
 from letters.evidence.storage import APPEND_ONLY, DbLocation, is_postgres
@@ -39,18 +37,7 @@ def build(location: DbLocation, tmp_path: Path) -> Log:
     with Registry(location) as registry:
         letter = issue_letter(registry, tmp_path / "out")
         registry.append_events([payment("C1", f"event {n}", day=n) for n in range(1, 3)])
-        digest = registry.files.put(SCAN)
-        registry.append_event(
-            Event(
-                EventKind.SIGNED,
-                date(2026, 9, 28),
-                letter_no=letter,
-                signer="张三",
-                capacity=Capacity.MAIL_ROOM,
-                signed=True,
-                attachments=(Attachment(digest, "receipt.jpg", len(SCAN), "image/jpeg"),),
-            )
-        )
+        record_signed_receipt(registry, letter, SCAN, "receipt.jpg")
         registry.append_events([payment("C1", f"event {n}", day=n) for n in range(4, 10)])
         key = tmp_path / "log.key"
         stored = registry.checkpoint(registry.signing_key(key))

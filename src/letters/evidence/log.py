@@ -195,20 +195,6 @@ class TreeLog:
         """Appends within the current write transaction, reading the head once."""
         return Appender(self)
 
-    def append(
-        self,
-        kind: str,
-        fields: Mapping[str, Any],
-        *,
-        letter_no: str | None,
-        case_id: str | None,
-        waybill: str | None = None,
-    ) -> int:
-        """Append one entry; returns its index. Call inside ``db.write()``."""
-        return self.appender().append(
-            kind, fields, letter_no=letter_no, case_id=case_id, waybill=waybill
-        )
-
     def grow(self, frontier: merkle.Frontier, leaf: bytes) -> None:
         """Store the nodes and the head that ``leaf`` adds to the tree."""
         for node in frontier.append(leaf):

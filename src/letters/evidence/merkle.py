@@ -127,6 +127,15 @@ def _check_hash(value: bytes, what: str) -> None:
         raise ProofError(f"{what} has {len(value)} bytes, not {HASH_SIZE}")
 
 
+def _rise_past_lone_nodes(position: int, last: int) -> tuple[int, int]:
+    """A right-most node without a sibling moves up unchanged (RFC 9162 §2.1.3.2:
+    "right-shift both until LSB(fn) is set or fn is 0")."""
+    while position & 1 == 0 and position != 0:
+        position >>= 1
+        last >>= 1
+    return position, last
+
+
 def root_from_inclusion_proof(index: int, size: int, leaf: bytes, proof: Sequence[bytes]) -> bytes:
     """The root that ``proof`` leads to from ``leaf`` (RFC 9162 §2.1.3.2)."""
     if not 0 <= index < size:
@@ -140,11 +149,7 @@ def root_from_inclusion_proof(index: int, size: int, leaf: bytes, proof: Sequenc
             raise ProofError(f"the proof has {len(proof)} hashes, more than the tree needs")
         if position & 1 or position == last:
             result = hash_children(sibling, result)
-            if not position & 1:
-                # A right-most node without a sibling moves up unchanged.
-                while position & 1 == 0 and position != 0:
-                    position >>= 1
-                    last >>= 1
+            position, last = _rise_past_lone_nodes(position, last)
         else:
             result = hash_children(result, sibling)
         position >>= 1
@@ -197,10 +202,7 @@ def verify_consistency(
         if position & 1 or position == last:
             old_hash = hash_children(sibling, old_hash)
             new_hash = hash_children(sibling, new_hash)
-            if not position & 1:
-                while position & 1 == 0 and position != 0:
-                    position >>= 1
-                    last >>= 1
+            position, last = _rise_past_lone_nodes(position, last)
         else:
             new_hash = hash_children(new_hash, sibling)
         position >>= 1

@@ -68,6 +68,23 @@ def key_id(name: str, public_key: bytes) -> bytes:
     ]
 
 
+def _parse_key(text: str, what: str, material: str) -> tuple[str, str, bytes]:
+    """``name+keyid+base64(0x01 ‖ 32 bytes)`` → name, key id (hex), the 32 bytes."""
+    parts = text.split("+", 2)
+    if len(parts) != 3 or not _NAME.fullmatch(parts[0]):
+        raise NoteError(f"a {what} has the form name+keyid+base64({material})")
+    name, id_hex, encoded = parts
+    raw = _b64decode(encoded, f"the {what}")
+    if len(raw) != 33 or raw[0] != ALGORITHM_ED25519:
+        raise NoteError(f"the {what} is not an Ed25519 key")
+    return name, id_hex, raw[1:]
+
+
+def _check_key_id(verifier: VerifierKey, id_hex: str, what: str) -> None:
+    if not re.fullmatch(r"[0-9a-f]{8}", id_hex) or verifier.id.hex() != id_hex:
+        raise NoteError(f"the {what}'s id does not match its name and key")
+
+
 @dataclass(frozen=True, slots=True)
 class VerifierKey:
     """A public key with its name: what anyone checking a checkpoint pins."""
@@ -86,16 +103,9 @@ class VerifierKey:
     @classmethod
     def from_text(cls, text: str) -> VerifierKey:
         """Parse ``name+keyid+base64``; every part is checked, the key id too."""
-        parts = text.strip().split("+", 2)
-        if len(parts) != 3 or not _NAME.fullmatch(parts[0]):
-            raise NoteError("a verifier key has the form name+keyid+base64(key)")
-        name, id_hex, encoded = parts
-        key = _b64decode(encoded, "the verifier key")
-        if len(key) != 33 or key[0] != ALGORITHM_ED25519:
-            raise NoteError("the verifier key is not an Ed25519 key")
-        verifier = cls(name, key[1:])
-        if not re.fullmatch(r"[0-9a-f]{8}", id_hex) or verifier.id.hex() != id_hex:
-            raise NoteError("the verifier key's id does not match its name and key")
+        name, id_hex, key = _parse_key(text.strip(), "verifier key", "key")
+        verifier = cls(name, key)
+        _check_key_id(verifier, id_hex, "verifier key")
         return verifier
 
     def verify(self, signature: bytes, message: bytes) -> bool:
@@ -122,16 +132,11 @@ class SigningKey:
     def from_text(cls, text: str) -> SigningKey:
         if not text.startswith(PRIVATE_KEY_PREFIX):
             raise NoteError(f"a signing key starts with {PRIVATE_KEY_PREFIX}")
-        parts = text.strip()[len(PRIVATE_KEY_PREFIX) :].split("+", 2)
-        if len(parts) != 3 or not _NAME.fullmatch(parts[0]):
-            raise NoteError("a signing key has the form PRIVATE+KEY+name+keyid+base64(seed)")
-        name, id_hex, encoded = parts
-        seed = _b64decode(encoded, "the signing key")
-        if len(seed) != 33 or seed[0] != ALGORITHM_ED25519:
-            raise NoteError("the signing key is not an Ed25519 key")
-        key = cls(name, seed[1:])
-        if key.verifier.id.hex() != id_hex:
-            raise NoteError("the signing key's id does not match its name and key")
+        name, id_hex, seed = _parse_key(
+            text.strip()[len(PRIVATE_KEY_PREFIX) :], "signing key", "seed"
+        )
+        key = cls(name, seed)
+        _check_key_id(key.verifier, id_hex, "signing key")
         return key
 
     def text(self) -> str:

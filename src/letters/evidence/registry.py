@@ -210,7 +210,7 @@ class Registry:
                 },
                 **details,
             }
-            index = self.log.append(
+            index = self.log.appender().append(
                 EntryKind.LETTER_ISSUED, fields, letter_no=letter_no, case_id=letter["case_id"]
             )
             for fmt, record in new.items():
