@@ -811,7 +811,8 @@ def receipts_import(
         if errors:
             print_problems(problems)
             stderr.print(
-                f"{len(drafts)} rows, {len(errors)} error{'s' * (len(errors) != 1)}. "
+                f"{len(drafts)} row{'s' * (len(drafts) != 1)}, {len(errors)} "
+                f"error{'s' * (len(errors) != 1)}. "
                 "Nothing was recorded: fix the rows and import the file again."
             )
             raise click.exceptions.Exit(1)
@@ -819,7 +820,8 @@ def receipts_import(
         new, skipped = preparation.new, len(preparation.events) - len(preparation.new)
         if check_only:
             stdout.print(
-                f"{len(drafts)} rows checked: {len(new)} to record, {skipped} already in the log."
+                f"{len(drafts)} row{'s' * (len(drafts) != 1)} checked: {len(new)} to record, "
+                f"{skipped} already in the log."
             )
             return
         indices = commit(store, preparation)

@@ -1,8 +1,9 @@
 """The issued-letter registry: letter numbers, issued files, and the log they seed.
 
-SQLite (``letters.db`` by default). Letter numbers are unique across every
-batch ever run against the same database because the sequence is stored
-here. Rendering registers each letter in two steps:
+SQLite (``letters.db`` by default) or PostgreSQL (:mod:`storage`). Letter
+numbers are unique across every batch ever run against the same database
+because the sequence is stored here. Rendering registers each letter in two
+steps:
 
 1. :meth:`Registry.reserve` gives the case its number. The same case data with
    the same template gets the same number back, so re-rendering an unchanged
@@ -12,8 +13,11 @@ here. Rendering registers each letter in two steps:
    append-only log with the SHA-256 of every output file, in one transaction,
    before the files are moved into place.
 
+Events (dispatch, receipt, payment …) are appended by :meth:`Registry.append_events`,
+checkpoints signed by :meth:`Registry.checkpoint` with the key from
+:meth:`Registry.signing_key`; the Merkle tree behind all entries is :mod:`log`.
 Tables that form the record refuse UPDATE and DELETE (triggers); only the
-number counter is ever updated.
+number counter and the schema version are ever updated.
 """
 
 from __future__ import annotations
