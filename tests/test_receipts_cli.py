@@ -338,3 +338,17 @@ def test_a_missing_database_is_not_created(tmp_path: Path) -> None:
     assert result.exit_code == 1
     assert f"Error: no registry at {tmp_path / 'nowhere.db'}" in result.stderr
     assert not (tmp_path / "nowhere.db").exists()
+
+
+def test_a_refusal_records_where_it_happened(db: str) -> None:
+    refused = run(
+        "receipts", "record", LETTER_3, "--event", "拒收", "--date", "2026-11-20",
+        "--channel", "in-person", "--not-at-registered-address", "--reason", "前台拒收", "--db", db,
+    )  # fmt: skip
+    assert refused.exit_code == 0, refused.output
+    assert refused.stderr == ""  # said where: no warning
+    (entry,) = json.loads(
+        run("receipts", "list", "--letter", LETTER_3, "--json", "--db", db).stdout
+    )[1:]
+    assert entry["fields"]["at_registered_address"] is False
+    assert entry["fields"]["reason"] == "前台拒收"

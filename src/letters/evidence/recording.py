@@ -143,7 +143,7 @@ def draft_from_options(
     cells = {
         name: (value, Location(COMMAND_LINE, None, option_name(name)))
         for name, value in options.items()
-        if value is not None and value != "" and value is not False
+        if value is not None and value != ""
     }
     draft, problems = draft_from_cells(
         cells, Location(COMMAND_LINE), Path.cwd(), reference=reference
