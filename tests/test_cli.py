@@ -66,6 +66,14 @@ def test_every_command_has_help_with_an_example() -> None:
         ["limitation", "report"],
         ["limitation", "explain"],
         ["limitation", "check-date"],
+        ["receipts", "record"],
+        ["receipts", "import"],
+        ["receipts", "list"],
+        ["log", "verify"],
+        ["log", "checkpoint"],
+        ["log", "key"],
+        ["evidence", "export"],
+        ["evidence", "verify"],
     ]
     for command in commands:
         result = run(*command, "--help")

@@ -126,11 +126,24 @@ class Event:
     attachments: tuple[Attachment, ...] = field(default_factory=tuple)
 
     def fields(self) -> dict[str, Any]:
-        """Plain JSON fields (no ``kind``): what the log stores, without empty values."""
+        """Plain JSON fields (no ``kind``): what the log stores, without empty values.
+
+        A flag that is False by default (signed, sealed …) is left out when
+        False; a yes/no fact that may be unknown (at_registered_address …)
+        keeps an explicit False, which says something None does not.
+
+        >>> e = Event(EventKind.REFUSED, date(2026, 11, 20), at_registered_address=False)
+        >>> e.fields()
+        {'date': '2026-11-20', 'at_registered_address': False}
+        >>> event_from_fields("refused", e.fields()) == e
+        True
+        """
         result: dict[str, Any] = {}
         for spec in fields(self):
             value = getattr(self, spec.name)
-            if spec.name == "kind" or value is None or value == () or value is False:
+            if spec.name == "kind" or value is None or value == ():
+                continue
+            if value is False and spec.default is False:
                 continue
             if isinstance(value, date):
                 value = value.isoformat()

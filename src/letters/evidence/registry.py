@@ -1,8 +1,9 @@
 """The issued-letter registry: letter numbers, issued files, and the log they seed.
 
-SQLite (``letters.db`` by default). Letter numbers are unique across every
-batch ever run against the same database because the sequence is stored
-here. Rendering registers each letter in two steps:
+SQLite (``letters.db`` by default) or PostgreSQL (:mod:`storage`). Letter
+numbers are unique across every batch ever run against the same database
+because the sequence is stored here. Rendering registers each letter in two
+steps:
 
 1. :meth:`Registry.reserve` gives the case its number. The same case data with
    the same template gets the same number back, so re-rendering an unchanged
@@ -12,94 +13,47 @@ here. Rendering registers each letter in two steps:
    append-only log with the SHA-256 of every output file, in one transaction,
    before the files are moved into place.
 
+Events (dispatch, receipt, payment …) are appended by :meth:`Registry.append_events`,
+checkpoints signed by :meth:`Registry.checkpoint` with the key from
+:meth:`Registry.signing_key`; the Merkle tree behind all entries is :mod:`log`.
 Tables that form the record refuse UPDATE and DELETE (triggers); only the
-number counter is ever updated.
+number counter and the schema version are ever updated.
 """
 
 from __future__ import annotations
 
 import json
-import sqlite3
-from collections.abc import Callable, Iterator, Mapping
-from contextlib import contextmanager
+import secrets
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
-from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
 from letters.errors import RegistryError
-from letters.evidence.entries import EntryKind, entry_body, leaf_hash, new_salt
+from letters.evidence.entries import EntryKind
 from letters.evidence.events import Event, event_from_fields
+from letters.evidence.files import DatabaseStore, DirectoryStore, FileStore
+from letters.evidence.keys import create_key, default_key_path, read_key
+from letters.evidence.log import LogEntry, StoredCheckpoint, TreeLog, utc_now
+from letters.evidence.notes import NoteError, SigningKey, VerifierKey
+from letters.evidence.storage import SCHEMA_VERSION, Database, DbLocation, describe
 from letters.model import Case, canonical_json, case_sha256
 
-SCHEMA_VERSION = "1"
+__all__ = ["SCHEMA_VERSION", "FileRecord", "Registry", "Reservation", "utc_now"]
 
-_SCHEMA = """
-CREATE TABLE IF NOT EXISTS meta (
-    key   TEXT PRIMARY KEY,
-    value TEXT NOT NULL
-);
-CREATE TABLE IF NOT EXISTS letter_sequences (
-    prefix   TEXT    NOT NULL,
-    year     INTEGER NOT NULL,
-    last_seq INTEGER NOT NULL,
-    PRIMARY KEY (prefix, year)
-);
-CREATE TABLE IF NOT EXISTS letters (
-    letter_no       TEXT PRIMARY KEY,
-    prefix          TEXT    NOT NULL,
-    year            INTEGER NOT NULL,
-    seq             INTEGER NOT NULL,
-    template_id     TEXT    NOT NULL,
-    template_sha256 TEXT    NOT NULL,
-    case_id         TEXT    NOT NULL,
-    case_sha256     TEXT    NOT NULL,
-    case_json       TEXT    NOT NULL,
-    issue_date      TEXT    NOT NULL,
-    debtor_name     TEXT    NOT NULL,
-    reserved_at     TEXT    NOT NULL,
-    UNIQUE (prefix, year, seq),
-    UNIQUE (template_id, case_id, case_sha256, template_sha256)
-);
-CREATE INDEX IF NOT EXISTS letters_case ON letters (case_id);
-CREATE TABLE IF NOT EXISTS log_entries (
-    idx         INTEGER PRIMARY KEY,
-    kind        TEXT NOT NULL,
-    letter_no   TEXT,
-    case_id     TEXT,
-    body        BLOB NOT NULL,
-    leaf_hash   BLOB NOT NULL,
-    recorded_at TEXT NOT NULL
-);
-CREATE INDEX IF NOT EXISTS log_entries_letter ON log_entries (letter_no);
-CREATE INDEX IF NOT EXISTS log_entries_case ON log_entries (case_id);
-CREATE TABLE IF NOT EXISTS letter_files (
-    letter_no TEXT    NOT NULL REFERENCES letters (letter_no),
-    format    TEXT    NOT NULL,
-    path      TEXT    NOT NULL,
-    sha256    TEXT    NOT NULL,
-    size      INTEGER NOT NULL,
-    entry_idx INTEGER NOT NULL REFERENCES log_entries (idx),
-    PRIMARY KEY (letter_no, format, sha256)
-);
-"""
-
-_APPEND_ONLY = ("letters", "log_entries", "letter_files")
+ORIGIN_PREFIX = "letters-log/"
 
 
-def _triggers() -> str:
-    statements = []
-    for table in _APPEND_ONLY:
-        for action in ("UPDATE", "DELETE"):
-            statements.append(
-                f"CREATE TRIGGER IF NOT EXISTS {table}_no_{action.lower()} BEFORE {action} ON {table} "
-                f"BEGIN SELECT RAISE(ABORT, '{table} is append-only'); END;"
-            )
-    return "\n".join(statements)
-
-
-def utc_now() -> str:
-    return datetime.now(UTC).isoformat(timespec="milliseconds").replace("+00:00", "Z")
+def _prepare(db: Database, old_version: str | None) -> None:
+    """Runs once when a database is created or upgraded (inside that transaction)."""
+    # The log's name, signed into every checkpoint: random, so that two
+    # offices' logs can never be confused with one another.
+    db.execute(
+        "INSERT INTO meta (key, value) VALUES ('log_origin', ?) ON CONFLICT (key) DO NOTHING",
+        (ORIGIN_PREFIX + secrets.token_hex(8),),
+    )
+    if old_version == "1":
+        TreeLog(db).build_tree_for_existing_entries()
 
 
 @dataclass(frozen=True, slots=True)
@@ -117,61 +71,41 @@ class FileRecord:
 
 
 class Registry:
-    """The registry in one SQLite file. Safe for several processes at once:
-    every write is one ``BEGIN IMMEDIATE`` transaction."""
+    """The registry in one SQLite file or PostgreSQL database. Safe for several
+    processes at once: every write is one serialised transaction."""
 
-    def __init__(self, path: Path) -> None:
+    def __init__(self, path: DbLocation) -> None:
         self.path = path
-        try:
-            path.parent.mkdir(parents=True, exist_ok=True)
-            self.connection = sqlite3.connect(path, timeout=60, isolation_level=None)
-            self.connection.row_factory = sqlite3.Row
-            self.connection.execute("PRAGMA journal_mode=WAL")
-            # FULL: a commit survives a power cut once it returns (legal evidence).
-            self.connection.execute("PRAGMA synchronous=FULL")
-            self.connection.execute("PRAGMA foreign_keys=ON")
-            self._migrate()
-        except sqlite3.DatabaseError as error:
-            raise RegistryError(
-                f"cannot open the registry {path}: {error}",
-                "check the path given with --db or LETTERS_DB; it must be a letters database",
-            ) from None
-
-    def _migrate(self) -> None:
-        # Every statement is idempotent (IF NOT EXISTS), so processes opening a
-        # new database at the same moment do not trip over each other.
-        self.connection.executescript(_SCHEMA + _triggers())
-        with self._write() as connection:
-            connection.execute(
-                "INSERT OR IGNORE INTO meta (key, value) VALUES ('schema_version', ?)",
-                (SCHEMA_VERSION,),
-            )
-            row = connection.execute("SELECT value FROM meta WHERE key='schema_version'").fetchone()
-            if row["value"] != SCHEMA_VERSION:
-                raise RegistryError(
-                    f"{self.path} has schema version {row['value']}, this program knows {SCHEMA_VERSION}"
-                )
-
-    @contextmanager
-    def _write(self) -> Iterator[sqlite3.Connection]:
-        connection = self.connection
-        connection.execute("BEGIN IMMEDIATE")
-        try:
-            yield connection
-        except BaseException:
-            connection.execute("ROLLBACK")
-            raise
-        else:
-            connection.execute("COMMIT")
+        self.db = Database(path, upgrade=_prepare)
+        self.connection = self.db.connection
+        self.log = TreeLog(self.db)
 
     def close(self) -> None:
-        self.connection.close()
+        self.db.close()
 
     def __enter__(self) -> Registry:
         return self
 
     def __exit__(self, *exc: object) -> None:
         self.close()
+
+    @property
+    def files(self) -> FileStore:
+        """Where attached files are kept (beside a SQLite file, inside PostgreSQL)."""
+        if self.db.postgres:
+            return DatabaseStore(self.db)
+        return DirectoryStore(Path(f"{self.path}.files"))
+
+    def _meta(self, key: str) -> str | None:
+        row = self.db.execute("SELECT value FROM meta WHERE key=?", (key,)).fetchone()
+        return None if row is None else str(row["value"])
+
+    def origin(self) -> str:
+        """The log's name, as signed into its checkpoints."""
+        origin = self._meta("log_origin")
+        if origin is None:  # pragma: no cover - written when the database is created
+            raise RegistryError(f"{describe(self.path)} has no log name")
+        return origin
 
     # ------------------------------------------------------------ numbers
 
@@ -189,7 +123,7 @@ class Registry:
     ) -> Reservation:
         """The case's letter number: the one it already has, or the next in sequence."""
         digest = case_sha256(case)
-        with self._write() as connection:
+        with self.db.write() as connection:
             row = connection.execute(
                 "SELECT letter_no FROM letters WHERE template_id=? AND case_id=? AND case_sha256=? "
                 "AND template_sha256=?",
@@ -232,7 +166,7 @@ class Registry:
                         utc_now(),
                     ),
                 )
-            except sqlite3.IntegrityError:
+            except self.db.integrity_errors:
                 raise RegistryError(
                     f"letter number {letter_no} is already taken by another letter",
                     "two templates share a letter_no_prefix and letter_no_format; give one its own",
@@ -240,28 +174,6 @@ class Registry:
         return Reservation(letter_no, reused=False)
 
     # ------------------------------------------------------------ the log
-
-    def _append(
-        self,
-        connection: sqlite3.Connection,
-        kind: str,
-        fields: Mapping[str, Any],
-        *,
-        letter_no: str | None,
-        case_id: str | None,
-    ) -> int:
-        recorded_at = utc_now()
-        body = entry_body(kind, fields, salt=new_salt(), recorded_at=recorded_at)
-        row = connection.execute(
-            "SELECT COALESCE(MAX(idx), -1) + 1 AS next FROM log_entries"
-        ).fetchone()
-        index = int(row["next"])
-        connection.execute(
-            "INSERT INTO log_entries (idx, kind, letter_no, case_id, body, leaf_hash, recorded_at) "
-            "VALUES (?, ?, ?, ?, ?, ?, ?)",
-            (index, kind, letter_no, case_id, body, leaf_hash(body), recorded_at),
-        )
-        return index
 
     def record_issue(
         self, letter_no: str, files: Mapping[str, FileRecord], details: Mapping[str, Any]
@@ -272,7 +184,7 @@ class Registry:
         nothing new; different bytes under the same number are recorded as a
         further issue of that letter, so the log shows both.
         """
-        with self._write() as connection:
+        with self.db.write() as connection:
             letter = connection.execute(
                 "SELECT * FROM letters WHERE letter_no=?", (letter_no,)
             ).fetchone()
@@ -303,12 +215,8 @@ class Registry:
                 },
                 **details,
             }
-            index = self._append(
-                connection,
-                EntryKind.LETTER_ISSUED,
-                fields,
-                letter_no=letter_no,
-                case_id=letter["case_id"],
+            index = self.log.appender().append(
+                EntryKind.LETTER_ISSUED, fields, letter_no=letter_no, case_id=letter["case_id"]
             )
             for fmt, record in new.items():
                 connection.execute(
@@ -323,29 +231,43 @@ class Registry:
 
         The case is taken from the letter when the event names one. Checking
         that the event makes sense (dates, signer, known letter) is the caller's
-        job (the receipts commands).
+        job (:mod:`letters.evidence.receipts`).
         """
-        with self._write() as connection:
-            case_id = event.case_id
-            if event.letter_no is not None:
-                letter = connection.execute(
-                    "SELECT case_id FROM letters WHERE letter_no=?", (event.letter_no,)
-                ).fetchone()
-                if letter is None:
-                    raise RegistryError(f"no letter {event.letter_no} in {self.path}")
-                case_id = case_id or letter["case_id"]
-            fields = event.fields()
-            if case_id is not None:
-                fields["case_id"] = case_id
-            return self._append(
-                connection, event.kind.value, fields, letter_no=event.letter_no, case_id=case_id
-            )
+        return self.append_events([event])[0]
+
+    def append_events(self, events: Sequence[Event]) -> list[int]:
+        """Append several events in one transaction: all of them or none."""
+        indices = []
+        with self.db.write() as connection:
+            appender = self.log.appender()
+            for event in events:
+                case_id = event.case_id
+                if event.letter_no is not None:
+                    letter = connection.execute(
+                        "SELECT case_id FROM letters WHERE letter_no=?", (event.letter_no,)
+                    ).fetchone()
+                    if letter is None:
+                        raise RegistryError(f"no letter {event.letter_no} in {describe(self.path)}")
+                    case_id = case_id or letter["case_id"]
+                fields = event.fields()
+                if case_id is not None:
+                    fields["case_id"] = case_id
+                indices.append(
+                    appender.append(
+                        event.kind.value,
+                        fields,
+                        letter_no=event.letter_no,
+                        case_id=case_id,
+                        waybill=event.waybill,
+                    )
+                )
+        return indices
 
     def events(
         self, *, case_id: str | None = None, letter_no: str | None = None
     ) -> list[tuple[int, Event]]:
         """Logged events (not letter issues) with their log index, oldest first."""
-        query = "SELECT idx, kind, body FROM log_entries WHERE kind != ?"
+        query = "kind != ?"
         params: list[str] = [EntryKind.LETTER_ISSUED]
         if case_id is not None:
             query += " AND case_id=?"
@@ -353,10 +275,78 @@ class Registry:
         if letter_no is not None:
             query += " AND letter_no=?"
             params.append(letter_no)
-        rows = self.connection.execute(query + " ORDER BY idx", params).fetchall()
         return [
-            (row["idx"], event_from_fields(row["kind"], json.loads(row["body"]))) for row in rows
+            (entry.index, event_from_fields(entry.kind, entry.fields()))
+            for entry in self.log.entries(query, tuple(params))
         ]
+
+    def entries(
+        self, *, case_id: str | None = None, letter_no: str | None = None
+    ) -> list[LogEntry]:
+        """Every log entry (letter issues too) of a case or letter, oldest first."""
+        if letter_no is not None:
+            return self.log.entries("letter_no=?", (letter_no,))
+        if case_id is not None:
+            return self.log.entries("case_id=?", (case_id,))
+        return self.log.entries()
+
+    # ------------------------------------------------------------ checkpoints
+
+    def public_key(self) -> VerifierKey | None:
+        """The key this log's checkpoints are signed with, once there is one."""
+        text = self._meta("public_key")
+        if text is None:
+            return None
+        try:
+            return VerifierKey.from_text(text)
+        except NoteError as error:
+            raise RegistryError(
+                f"the public key stored in {describe(self.path)} is damaged: {error}"
+            ) from None
+
+    def default_key_path(self) -> Path:
+        return default_key_path(self.path, self.origin())
+
+    def signing_key(self, path: Path | None = None) -> SigningKey:
+        """The log's signing key, created on first use; refuses a key that is
+        not the one that signed this log's earlier checkpoints."""
+        origin = self.origin()
+        path = path or self.default_key_path()
+        pinned = self._meta("public_key")
+        if path.exists():
+            key = read_key(path)
+        elif pinned is not None:
+            raise RegistryError(
+                f"this log's signing key is missing: expected it at {path}",
+                "restore the key file from your backup, or name it with --key FILE or "
+                "LETTERS_KEY; a new key would not match the checkpoints signed so far",
+            )
+        else:
+            key = create_key(path, origin)
+        if key.name != origin:
+            raise RegistryError(
+                f"the key {path} belongs to log {key.name}, this database is log {origin}",
+                "name this log's key with --key FILE or LETTERS_KEY",
+            )
+        if pinned is None:
+            with self.db.write():
+                self.db.execute(
+                    "INSERT INTO meta (key, value) VALUES ('public_key', ?) "
+                    "ON CONFLICT (key) DO NOTHING",
+                    (key.verifier.text(),),
+                )
+            pinned = self._meta("public_key")
+        if pinned != key.verifier.text():
+            raise RegistryError(
+                f"the key {path} is not the key of this log",
+                f"this log's checkpoints are signed by {pinned}",
+            )
+        return key
+
+    def checkpoint(self, key: SigningKey) -> StoredCheckpoint:
+        """Sign and keep the current tree head."""
+        with self.db.write():
+            return self.log.add_checkpoint(key, self.origin())
 
     # ------------------------------------------------------------ queries
 
@@ -368,33 +358,46 @@ class Registry:
             query += " WHERE case_id=?"
             params = (case_id,)
         query += " ORDER BY prefix, year, seq"
-        result = []
-        for row in self.connection.execute(query, params).fetchall():
-            files = self.connection.execute(
-                "SELECT format, path, sha256, size, entry_idx FROM letter_files WHERE letter_no=? "
-                "ORDER BY entry_idx, format",
-                (row["letter_no"],),
-            ).fetchall()
-            # sqlite3.Row iterates over values; its keys() are the column names.
-            record = {k: row[k] for k in row.keys() if k != "case_json"}  # noqa: SIM118
-            record["files"] = [dict(f) for f in files]
-            record["status"] = "issued" if files else "reserved"
-            result.append(record)
-        return result
+        return [self._letter_record(row) for row in self.db.execute(query, params).fetchall()]
+
+    def _letter_record(self, row: Any) -> dict[str, Any]:
+        files = self.db.execute(
+            "SELECT format, path, sha256, size, entry_idx FROM letter_files WHERE letter_no=? "
+            "ORDER BY entry_idx, format",
+            (row["letter_no"],),
+        ).fetchall()
+        # sqlite3.Row iterates over values; its keys() are the column names.
+        record = {k: row[k] for k in row.keys() if k != "case_json"}  # noqa: SIM118
+        record["files"] = [{k: f[k] for k in f.keys()} for f in files]  # noqa: SIM118
+        record["status"] = "issued" if files else "reserved"
+        return record
+
+    def letter(self, letter_no: str) -> dict[str, Any] | None:
+        row = self.db.execute("SELECT * FROM letters WHERE letter_no=?", (letter_no,)).fetchone()
+        return None if row is None else self._letter_record(row)
+
+    def letters_by_waybill(self, waybill: str) -> list[str]:
+        """Letters whose events name this waybill (EMS 邮件号)."""
+        rows = self.db.execute(
+            "SELECT DISTINCT letter_no FROM log_entries WHERE waybill=? AND letter_no IS NOT NULL "
+            "ORDER BY letter_no",
+            (waybill,),
+        ).fetchall()
+        return [row["letter_no"] for row in rows]
 
     def letter_with_file(self, sha256: str) -> dict[str, Any] | None:
         """The letter one of whose recorded files has this SHA-256, if any."""
-        row = self.connection.execute(
+        row = self.db.execute(
             "SELECT l.letter_no, l.template_id, l.template_sha256, l.case_id, l.case_sha256 "
             "FROM letter_files f JOIN letters l ON l.letter_no = f.letter_no "
             "WHERE f.sha256=? ORDER BY f.entry_idx DESC LIMIT 1",
             (sha256,),
         ).fetchone()
-        return None if row is None else dict(row)
+        return None if row is None else {k: row[k] for k in row.keys()}  # noqa: SIM118
 
     def case_data(self, letter_no: str) -> dict[str, Any]:
         """The canonical case data a letter was numbered for (:meth:`Case.canonical`)."""
-        row = self.connection.execute(
+        row = self.db.execute(
             "SELECT case_json FROM letters WHERE letter_no=?", (letter_no,)
         ).fetchone()
         if row is None:
@@ -403,10 +406,10 @@ class Registry:
         return data
 
     def recorded_sha256(self, letter_no: str, fmt: str) -> set[str]:
-        rows = self.connection.execute(
+        rows = self.db.execute(
             "SELECT sha256 FROM letter_files WHERE letter_no=? AND format=?", (letter_no, fmt)
         ).fetchall()
         return {r["sha256"] for r in rows}
 
     def entry_count(self) -> int:
-        return int(self.connection.execute("SELECT COUNT(*) FROM log_entries").fetchone()[0])
+        return self.log.size()
