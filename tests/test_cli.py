@@ -282,8 +282,9 @@ def break_case(monkeypatch: pytest.MonkeyPatch, case_id: str, error: BaseExcepti
 
 
 def render_docx(cases: Path, tmp_path: Path) -> tuple[Result, Path]:
+    """Rendered in this process (--jobs 1), where the monkeypatched renderer lives."""
     out = tmp_path / "out"
-    args = ["render", str(cases), "-t", "goods-payment", "-o", str(out)]
+    args = ["render", str(cases), "-t", "goods-payment", "-o", str(out), "--jobs", "1"]
     return run(*args, "--db", str(tmp_path / "l.db"), "--format", "docx"), out
 
 

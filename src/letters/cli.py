@@ -21,15 +21,29 @@ from rich.markup import escape
 from rich.table import Table
 
 from letters import __version__
-from letters.batch.run import FORMATS, Outcome, plan_batch, renderers_for, run_batch
+from letters.batch.mailing import MailingList
+from letters.batch.pool import default_jobs
+from letters.batch.printfile import PrintFile
+from letters.batch.run import (
+    FORMATS,
+    BatchSettings,
+    BatchSummary,
+    Outcome,
+    Plan,
+    Sink,
+    registered_for,
+    run_batch,
+)
 from letters.calendar import RestDayCalendar, load_calendar
 from letters.cases.load import read_rows
+from letters.cases.stream import CaseFile, StreamValidation
 from letters.cases.validate import Validation, build_cases
 from letters.dates import parse_date
 from letters.doctor import run_checks
 from letters.errors import InputError, LettersError, Problem, Severity, ValueProblem
 from letters.evidence.registry import Registry
 from letters.render.context import build_letter_data
+from letters.render.fonts import prepare_fonts
 from letters.render.output import remove_stale_temps
 from letters.schema import TYPE_DESCRIPTIONS, Level
 from letters.templates.registry import TemplateRegistry, TemplateSpec
@@ -293,11 +307,12 @@ def _validate(
     return spec, build_cases(rows, spec.schema, today=issue_date, file_problems=file_problems)
 
 
-def _summary(validation: Validation) -> str:
+def _summary(validation: Validation | StreamValidation) -> str:
     errors, warnings = len(validation.errors), len(validation.warnings)
-    total = len(validation.cases) + len(validation.invalid)
+    valid = validation.valid if isinstance(validation, StreamValidation) else len(validation.cases)
+    total = valid + len(validation.invalid)
     return (
-        f"{total} case{'s' * (total != 1)}: {len(validation.cases)} valid, "
+        f"{total} case{'s' * (total != 1)}: {valid} valid, "
         f"{len(validation.invalid)} invalid; {errors} error{'s' * (errors != 1)}, "
         f"{warnings} warning{'s' * (warnings != 1)}"
     )
@@ -415,6 +430,49 @@ def _progress(total: int, enabled: bool) -> Iterator[Callable[[Outcome], None]]:
         yield advance
 
 
+def batch_options(function: Callable[..., Any]) -> Callable[..., Any]:
+    """Options for large batches: workers, resuming, the print file, the mailing list."""
+    for option in reversed(
+        [
+            click.option(
+                "--jobs",
+                "-j",
+                type=click.IntRange(min=1),
+                default=default_jobs,
+                show_default="all cores",
+                help="Worker processes rendering letters in parallel.",
+            ),
+            click.option(
+                "--resume",
+                is_flag=True,
+                help="Finish an interrupted batch: cases whose files are complete and "
+                "registered are not rendered again.",
+            ),
+            click.option(
+                "--print-pdf",
+                type=click.Path(path_type=Path, dir_okay=False),
+                metavar="FILE",
+                help="Also merge every letter into one PDF for printing, in input order.",
+            ),
+            click.option(
+                "--duplex",
+                is_flag=True,
+                help="With --print-pdf: a blank page after each letter with an odd number "
+                "of pages, so every letter starts on the front of a sheet.",
+            ),
+            click.option(
+                "--mailing-list",
+                type=click.Path(path_type=Path, dir_okay=False),
+                metavar="FILE",
+                help="Also write an .xlsx with one row per letter for China Post's EMS "
+                "bulk upload (recipient, phone, address, 内件品名 with the letter number).",
+            ),
+        ]
+    ):
+        function = option(function)
+    return function
+
+
 @cli.command()
 @input_options
 @click.option(
@@ -443,6 +501,7 @@ def _progress(total: int, enabled: bool) -> Iterator[Callable[[Outcome], None]]:
 @click.option(
     "--quiet", "-q", is_flag=True, help="No progress bar; print only problems and the summary."
 )
+@batch_options
 @click.pass_obj
 def render(
     settings: Settings,
@@ -457,6 +516,11 @@ def render(
     overwrite: bool,
     db: Path,
     quiet: bool,
+    jobs: int,
+    resume: bool,
+    print_pdf: Path | None,
+    duplex: bool,
+    mailing_list: Path | None,
 ) -> None:
     """Render one letter per case as Word and PDF, and register each in the database.
 
@@ -469,8 +533,20 @@ def render(
     Examples:
       letters render cases.xlsx --template goods-payment --out out/
       letters render rent.csv -t rent -o out/ --format pdf --skip-invalid
+      letters render big.xlsx -t overdue-notice -o out/ --print-pdf out/print.pdf --duplex
+      letters render big.xlsx -t overdue-notice -o out/ --resume
     """
-    spec, validation = _validate(settings, case_file, template_id, encoding, sheet, issue_date)
+    _check_batch_options(formats, print_pdf, duplex, mailing_list)
+    spec = settings.templates().get(template_id)
+    # Read twice, never held whole: once to validate and plan, once to render.
+    source = CaseFile(case_file, spec.schema, issue_date, encoding, sheet)
+    plan = Plan(spec, out_dir, formats, overwrite=overwrite)
+    if resume and db.exists():
+        with Registry(db) as existing:
+            plan.ours = registered_for(existing, spec)
+            validation = source.validate(plan.add)
+    else:
+        validation = source.validate(plan.add)
     if validation.errors and not skip_invalid:
         print_problems(validation.problems)
         stderr.print(_summary(validation))
@@ -480,61 +556,103 @@ def render(
         )
         raise click.exceptions.Exit(1)
     print_problems(validation.warnings if not skip_invalid else validation.problems)
-    plan = plan_batch(validation.cases, spec, out_dir, formats, overwrite=overwrite)
     if plan.conflicts:
         print_problems(plan.conflicts)
         stderr.print("Nothing was written.")
         raise click.exceptions.Exit(1)
-    renderers = renderers_for(spec, formats)
     out_dir.mkdir(parents=True, exist_ok=True)
     remove_stale_temps(out_dir)
+    batch = BatchSettings(
+        out_dir.resolve(),
+        formats,
+        db.resolve(),
+        settings.calendar(),
+        jobs=max(1, min(jobs, validation.valid)),
+        resume=resume,
+        # Prepared once here, before any worker starts, never per letter.
+        fonts=prepare_fonts() if "pdf" in formats else (),
+    )
+    sinks = _batch_sinks(spec, out_dir, print_pdf, duplex, mailing_list)
     show_progress = not quiet and stderr.is_terminal
-    with Registry(db) as registry, _progress(len(validation.cases), show_progress) as advance:
+    with Registry(db) as registry, _progress(validation.cases, show_progress) as advance:
         try:
-            outcomes = run_batch(
-                validation.cases,
-                validation.invalid,
-                spec,
-                plan=plan,
-                renderers=renderers,
-                registry=registry,
-                calendar=settings.calendar(),
-                out_dir=out_dir,
-                on_outcome=advance,
+            summary = run_batch(
+                source, spec, settings=batch, registry=registry, sinks=sinks, on_outcome=advance
             )
         except KeyboardInterrupt:
             stderr.print(
-                "Interrupted. Letters finished so far are complete and registered; "
-                "run the same command with --overwrite to finish (unchanged cases keep "
-                "their numbers)."
+                "Interrupted. Letters finished so far are complete and registered; run the "
+                "same command with --resume to finish the batch (nothing finished is "
+                "rendered again)."
             )
             raise click.exceptions.Exit(130) from None
-    _report(outcomes, out_dir, db, formats)
+    _report(summary, out_dir, db, formats, sinks)
 
 
-def _report(outcomes: Sequence[Outcome], out_dir: Path, db: Path, formats: Sequence[str]) -> None:
-    rendered = [o for o in outcomes if o.status == "rendered"]
-    failed = [o for o in outcomes if o.status == "failed"]
-    invalid = [o for o in outcomes if o.status == "invalid"]
-    for outcome in rendered:
-        for warning in outcome.warnings:
-            stderr.print(f"[yellow]warning[/]: case {escape(outcome.case_id)}: {escape(warning)}")
-    for outcome in failed:
+def _check_batch_options(
+    formats: Sequence[str], print_pdf: Path | None, duplex: bool, mailing_list: Path | None
+) -> None:
+    if print_pdf is not None and "pdf" not in formats:
+        raise click.BadParameter("needs PDF letters (--format pdf)", param_hint="--print-pdf")
+    if duplex and print_pdf is None:
+        raise click.BadParameter(
+            "is for the print file: add --print-pdf FILE", param_hint="--duplex"
+        )
+    if mailing_list is not None and mailing_list.suffix.lower() != ".xlsx":
+        raise click.BadParameter("must be an .xlsx file", param_hint="--mailing-list")
+
+
+def _batch_sinks(
+    spec: TemplateSpec,
+    out_dir: Path,
+    print_pdf: Path | None,
+    duplex: bool,
+    mailing_list: Path | None,
+) -> list[Sink]:
+    sinks: list[Sink] = []
+    if print_pdf is not None:
+        sinks.append(PrintFile(print_pdf, out_dir=out_dir, duplex=duplex))
+    if mailing_list is not None:
+        sinks.append(MailingList(mailing_list, spec))
+    return sinks
+
+
+def _report(
+    summary: BatchSummary, out_dir: Path, db: Path, formats: Sequence[str], sinks: Sequence[Sink]
+) -> None:
+    for case_id, warning in summary.warnings:
+        stderr.print(f"[yellow]warning[/]: case {escape(case_id)}: {escape(warning)}")
+    for outcome in summary.failed:
         message = "; ".join(p["message"] for p in outcome.problems)
         stderr.print(f"[red]failed[/]: case {escape(outcome.case_id)}: {escape(message)}")
-    new_entries = sum(1 for o in rendered if o.new_log_entry is not None)
+    rendered, new_entries = summary.rendered, summary.new_log_entries
+    resumed = f", {summary.resumed} of them already complete" if summary.resumed else ""
     stdout.print(
-        f"Rendered {len(rendered)} letter{'s' * (len(rendered) != 1)} "
-        f"({len(rendered) * len(formats)} files) into {out_dir}; "
+        f"Rendered {rendered} letter{'s' * (rendered != 1)} "
+        f"({rendered * len(formats)} files{resumed}) into {out_dir}; "
         f"registry {db}: {new_entries} new log entr{'ies' if new_entries != 1 else 'y'}."
     )
-    if invalid:
+    for sink in sinks:
+        if isinstance(sink, PrintFile):
+            blank = f", {sink.blank_pages} blank pages for duplex" if sink.duplex else ""
+            stdout.print(f"Print file: {sink.path} ({sink.letters} letters{blank}).")
+        elif isinstance(sink, MailingList):
+            stdout.print(f"Mailing list: {sink.path} ({sink.rows} rows).")
+            if sink.without_phone:
+                stderr.print(
+                    f"[yellow]warning[/]: {len(sink.without_phone)} row(s) of the mailing list "
+                    "have no recipient phone (债务人电话), which EMS asks for: "
+                    + escape(", ".join(sink.without_phone[:10]))
+                    + (" …" if len(sink.without_phone) > 10 else "")
+                )
+    if summary.invalid:
         stdout.print(
-            f"Skipped {len(invalid)} invalid case(s): "
-            + ", ".join(o.case_id for o in invalid)
+            f"Skipped {len(summary.invalid)} invalid case(s): "
+            + ", ".join(o.case_id for o in summary.invalid)
             + " (see manifest.json)."
         )
-    if failed:
+    if summary.failed:
+        failed = summary.failed
         stdout.print(f"{len(failed)} case(s) failed: " + ", ".join(o.case_id for o in failed))
         raise click.exceptions.Exit(1)
 

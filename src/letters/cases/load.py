@@ -8,10 +8,11 @@ Nothing is typed or checked here beyond the file's structure: that is
 
 from __future__ import annotations
 
+import codecs
 import csv
-import io
+import itertools
 import json
-from collections.abc import Sequence
+from collections.abc import Callable, Iterator, Sequence
 from decimal import Decimal
 from pathlib import Path
 from typing import Any
@@ -58,15 +59,17 @@ def _find_header(rows: Sequence[Sequence[object]], schema: Schema) -> int:
     return 0
 
 
-def _table_rows(
-    grid: Sequence[Sequence[object]], schema: Schema, source: str
-) -> tuple[list[RawRow], list[Problem]]:
-    """Map a grid (header row somewhere at the top, then data) to rows by field name."""
+def _table_stream(
+    grid: Iterator[Sequence[object]], schema: Schema, source: str
+) -> tuple[Iterator[RawRow], list[Problem]]:
+    """Map a grid (header row somewhere at the top, then data) to rows by field name,
+    one row at a time; problems of later rows are added to the list as they are read."""
     problems: list[Problem] = []
-    if not grid:
+    head = list(itertools.islice(grid, _HEADER_SEARCH_ROWS))
+    if not head:
         raise InputError([Problem("the file is empty", Location(source), "export the sheet again")])
-    header_at = _find_header(grid, schema)
-    headers = ["" if h is None else str(h).strip() for h in grid[header_at]]
+    header_at = _find_header(head, schema)
+    headers = ["" if h is None else str(h).strip() for h in head[header_at]]
     index = schema.header_index()
     columns: dict[int, Field] = {}
     seen: dict[str, str] = {}
@@ -96,35 +99,72 @@ def _table_rows(
             continue
         seen[spec.name] = header
         columns[position] = spec
-    rows: list[RawRow] = []
     header_of = {spec.name: headers[pos] for pos, spec in columns.items()}
-    for offset, values in enumerate(grid[header_at + 1 :], start=header_at + 2):
-        if all(is_blank(v) for v in values):
-            continue
-        location = Location(source, offset)
-        cells = {
-            spec.name: Cell(values[pos], location.with_column(headers[pos]))
-            for pos, spec in columns.items()
-            if pos < len(values) and not is_blank(values[pos])
-        }
-        extra = [v for pos, v in enumerate(values) if pos >= len(headers) and not is_blank(v)]
-        if extra:
-            problems.append(
-                Problem(
-                    f"the row has {len(extra)} value(s) to the right of the last header",
-                    location,
-                    "a stray comma or cell; check that the row's values sit under the right headers",
+
+    def rows() -> Iterator[RawRow]:
+        data = itertools.chain(head[header_at + 1 :], grid)
+        for offset, values in enumerate(data, start=header_at + 2):
+            if all(is_blank(v) for v in values):
+                continue
+            location = Location(source, offset)
+            cells = {
+                spec.name: Cell(values[pos], location.with_column(headers[pos]))
+                for pos, spec in columns.items()
+                if pos < len(values) and not is_blank(values[pos])
+            }
+            extra = [v for pos, v in enumerate(values) if pos >= len(headers) and not is_blank(v)]
+            if extra:
+                problems.append(
+                    Problem(
+                        f"the row has {len(extra)} value(s) to the right of the last header",
+                        location,
+                        "a stray comma or cell; check that the row's values sit under the right "
+                        "headers",
+                    )
                 )
-            )
-        rows.append(RawRow(location, cells, header_of))
-    return rows, problems
+            yield RawRow(location, cells, header_of)
+
+    return rows(), problems
 
 
-def read_csv(
-    path: Path, schema: Schema, encoding: str | None = None
+def _table_rows(
+    grid: Sequence[Sequence[object]], schema: Schema, source: str
 ) -> tuple[list[RawRow], list[Problem]]:
+    rows, problems = _table_stream(iter(grid), schema, source)
+    return list(rows), problems
+
+
+def _decodes(path: Path, encoding: str) -> None:
+    """Raise UnicodeDecodeError unless all of ``path`` decodes (read in chunks, not kept)."""
+    decoder = codecs.getincrementaldecoder(encoding)()
+    with path.open("rb") as handle:
+        for chunk in iter(lambda: handle.read(1 << 20), b""):
+            decoder.decode(chunk)
+    decoder.decode(b"", final=True)
+
+
+def csv_encoding(path: Path, encoding: str | None = None) -> str:
+    """What :func:`decode_csv_bytes` would decode ``path`` with, without reading it whole."""
+    if encoding:
+        _decodes(path, encoding)
+        return encoding
+    with path.open("rb") as handle:
+        if handle.read(3) == b"\xef\xbb\xbf":
+            _decodes(path, "utf-8-sig")
+            return "utf-8-sig"
     try:
-        text, _ = decode_csv_bytes(path.read_bytes(), encoding)
+        _decodes(path, "utf-8")
+        return "utf-8"
+    except UnicodeDecodeError:
+        _decodes(path, "gb18030")
+        return "gb18030"
+
+
+def _csv_stream(
+    path: Path, schema: Schema, encoding: str | None = None
+) -> tuple[Iterator[RawRow], list[Problem]]:
+    try:
+        chosen = csv_encoding(path, encoding)
     except (UnicodeDecodeError, LookupError) as error:
         raise InputError(
             [
@@ -135,17 +175,33 @@ def read_csv(
                 )
             ]
         ) from None
-    grid: list[list[object]] = [list(r) for r in csv.reader(io.StringIO(text, newline=""))]
-    return _table_rows(grid, schema, str(path))
+    handle = path.open(encoding=chosen, newline="")
+    rows, problems = _table_stream((list(r) for r in csv.reader(handle)), schema, str(path))
+    return _closing(rows, handle.close), problems
 
 
-def read_xlsx(
-    path: Path, schema: Schema, sheet: str | None = None
+def _closing(rows: Iterator[RawRow], close: Callable[[], object]) -> Iterator[RawRow]:
+    try:
+        yield from rows
+    finally:
+        close()
+
+
+def read_csv(
+    path: Path, schema: Schema, encoding: str | None = None
 ) -> tuple[list[RawRow], list[Problem]]:
+    rows, problems = _csv_stream(path, schema, encoding)
+    return list(rows), problems
+
+
+def _xlsx_stream(
+    path: Path, schema: Schema, sheet: str | None = None
+) -> tuple[Iterator[RawRow], list[Problem]]:
     import openpyxl
     from openpyxl.utils.exceptions import InvalidFileException
 
     try:
+        # read_only: openpyxl streams the sheet instead of loading every cell.
         workbook = openpyxl.load_workbook(path, read_only=True, data_only=True)
     except (InvalidFileException, OSError, KeyError, ValueError) as error:
         raise InputError(
@@ -169,11 +225,19 @@ def read_xlsx(
                 ]
             )
         worksheet = workbook[sheet] if sheet else workbook.worksheets[0]
-        grid = [list(row) for row in worksheet.iter_rows(values_only=True)]
-    finally:
+        source = f"{path}[{worksheet.title}]" if len(workbook.sheetnames) > 1 else str(path)
+        rows, problems = _table_stream(worksheet.iter_rows(values_only=True), schema, source)
+    except BaseException:
         workbook.close()
-    source = f"{path}[{worksheet.title}]" if len(workbook.sheetnames) > 1 else str(path)
-    return _table_rows(grid, schema, source)
+        raise
+    return _closing(rows, workbook.close), problems
+
+
+def read_xlsx(
+    path: Path, schema: Schema, sheet: str | None = None
+) -> tuple[list[RawRow], list[Problem]]:
+    rows, problems = _xlsx_stream(path, schema, sheet)
+    return list(rows), problems
 
 
 def _json_cells(
@@ -280,19 +344,21 @@ def read_json(path: Path, schema: Schema) -> tuple[list[RawRow], list[Problem]]:
     return rows, problems
 
 
-def read_rows(
+def iter_rows(
     path: Path, schema: Schema, *, encoding: str | None = None, sheet: str | None = None
-) -> tuple[list[RawRow], list[Problem]]:
-    """Rows of a case file, chosen by its suffix; file-level problems alongside."""
+) -> tuple[Iterator[RawRow], list[Problem]]:
+    """Rows of a case file, chosen by its suffix, read as they are needed (CSV and
+    .xlsx; JSON is parsed whole). Problems are added to the list as rows are read."""
     suffix = path.suffix.lower()
     if not path.is_file():
         raise InputError([Problem("file not found", Location(str(path)))])
     if suffix == ".csv":
-        return read_csv(path, schema, encoding)
+        return _csv_stream(path, schema, encoding)
     if suffix == ".xlsx":
-        return read_xlsx(path, schema, sheet)
+        return _xlsx_stream(path, schema, sheet)
     if suffix == ".json":
-        return read_json(path, schema)
+        rows, problems = read_json(path, schema)
+        return iter(rows), problems
     hint = "save the sheet as .xlsx or CSV" if suffix in {".xls", ".et", ".numbers"} else None
     raise InputError(
         [
@@ -303,3 +369,11 @@ def read_rows(
             )
         ]
     )
+
+
+def read_rows(
+    path: Path, schema: Schema, *, encoding: str | None = None, sheet: str | None = None
+) -> tuple[list[RawRow], list[Problem]]:
+    """Rows of a case file, chosen by its suffix; file-level problems alongside."""
+    rows, problems = iter_rows(path, schema, encoding=encoding, sheet=sheet)
+    return list(rows), problems
