@@ -50,6 +50,8 @@ class WorkerSetup(Protocol[S, _Task, _Result]):
 
     def work(self, state: S, task: _Task) -> _Result: ...
 
+    def stop(self, state: S) -> None: ...
+
 
 @dataclass
 class _Worker(Generic[T]):
@@ -80,15 +82,18 @@ def _worker_main(connection: Connection, setup: WorkerSetup[Any, Any, Any]) -> N
             connection.send(("failed", message, hint))
         return
     connection.send(("ready", os.getpid()))
-    while True:
-        try:
-            message = connection.recv()
-        except (EOFError, OSError):
-            return  # the parent is gone
-        if message is None:
-            return
-        number, task = message
-        connection.send(("done", number, setup.work(state, task)))
+    try:
+        while True:
+            try:
+                message = connection.recv()
+            except (EOFError, OSError):
+                return  # the parent is gone
+            if message is None:
+                return
+            number, task = message
+            connection.send(("done", number, setup.work(state, task)))
+    finally:
+        setup.stop(state)  # the process ends with os._exit: nothing else cleans up
 
 
 def _death(process: BaseProcess) -> str:

@@ -150,7 +150,8 @@ class Plan:
                     Problem(
                         f"{path} already exists",
                         case.origin,
-                        "use --overwrite to replace it, or choose another --out folder",
+                        "use --resume to finish an interrupted batch, --overwrite to replace it, "
+                        "or choose another --out folder",
                         case_id=case.case_id,
                     )
                 )
@@ -333,7 +334,7 @@ class BatchSettings:
     jobs: int = 1
     resume: bool = False
     fonts: tuple[PreparedFont, ...] | None = None  # None: prepare them in each renderer
-    tasks_per_worker: int = 500
+    tasks_per_worker: int = 2000  # no growth measured (WeasyPrint 70); recycled anyway
 
 
 @dataclass
@@ -344,6 +345,12 @@ class LetterMaker:
     settings: BatchSettings
     renderers: list[Renderer]
     registry: Registry
+
+    def close(self) -> None:
+        for renderer in self.renderers:
+            close = getattr(renderer, "close", None)
+            if close is not None:
+                close()
 
     def make(self, task: LetterTask) -> Outcome:
         return render_case(
@@ -370,6 +377,10 @@ class BatchWorkerSetup:
 
     def work(self, maker: LetterMaker, task: LetterTask) -> Outcome:
         return maker.make(task)
+
+    def stop(self, maker: LetterMaker) -> None:
+        maker.close()
+        maker.registry.close()
 
 
 class Sink(Protocol):

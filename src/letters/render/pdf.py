@@ -9,6 +9,8 @@ from __future__ import annotations
 
 import logging
 import re
+import shutil
+import weakref
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from typing import Any
@@ -84,6 +86,14 @@ class PdfRenderer:
                     "delete the font cache (see `letters doctor`); it is rebuilt on the next render",
                 )
             self.stylesheets.append(faces)
+        # WeasyPrint copies @font-face fonts (17 MB here) into a temporary folder
+        # that it removes only when the configuration is garbage collected — which
+        # never happens in a worker process (it ends with os._exit) and fails at
+        # interpreter shutdown. So remove it when the renderer is closed, or at exit.
+        self._cleanup = weakref.finalize(self, _remove_font_folder, self.font_config)
+
+    def close(self) -> None:
+        self._cleanup()
 
     def render_html(self, context: dict[str, Any]) -> str:
         try:
@@ -116,6 +126,13 @@ class PdfRenderer:
             )
         assert isinstance(pdf, bytes)
         return pdf
+
+
+def _remove_font_folder(font_config: Any) -> None:
+    folder = getattr(font_config, "_folder", None)  # WeasyPrint's, see PdfRenderer.__init__
+    if folder is not None:
+        shutil.rmtree(folder, ignore_errors=True)
+        font_config._folder = None
 
 
 # WeasyPrint reports a character that no font covers (it would print as a box).
