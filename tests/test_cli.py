@@ -329,6 +329,7 @@ def test_doctor_json() -> None:
     assert checks["harfbuzz-subset"]["status"] == "ok"
     assert checks["CJK fonts"]["status"] == "ok"
     assert checks["PDF rendering"]["status"] == "ok"  # a real Chinese page, fonts embedded
+    assert checks["prepared fonts"]["status"] == "ok"
 
 
 def test_registry_list_without_database(tmp_path: Path) -> None:

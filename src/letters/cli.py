@@ -593,13 +593,11 @@ def _check_batch_options(
     formats: Sequence[str], print_pdf: Path | None, duplex: bool, mailing_list: Path | None
 ) -> None:
     if print_pdf is not None and "pdf" not in formats:
-        raise click.BadParameter("needs PDF letters (--format pdf)", param_hint="--print-pdf")
+        raise click.UsageError("--print-pdf needs PDF letters (--format pdf or docx,pdf)")
     if duplex and print_pdf is None:
-        raise click.BadParameter(
-            "is for the print file: add --print-pdf FILE", param_hint="--duplex"
-        )
+        raise click.UsageError("--duplex is for the print file: add --print-pdf FILE")
     if mailing_list is not None and mailing_list.suffix.lower() != ".xlsx":
-        raise click.BadParameter("must be an .xlsx file", param_hint="--mailing-list")
+        raise click.UsageError("--mailing-list must name an .xlsx file")
 
 
 def _batch_sinks(

@@ -80,6 +80,7 @@ class FontStatus:
     face: Face
     state: str  # ready | missing (not prepared yet) | no-source | no-subsetter
     detail: str
+    path: Path | None = None
 
 
 def cache_dir() -> Path:
@@ -227,9 +228,9 @@ def font_status(directory: Path | None = None) -> list[FontStatus]:
         _, _, target = expected
         if target.is_file():
             size = target.stat().st_size / 1e6
-            result.append(FontStatus(face, "ready", f"{target} ({size:.1f} MB)"))
+            result.append(FontStatus(face, "ready", f"{target} ({size:.1f} MB)", target))
         else:
-            result.append(FontStatus(face, "missing", f"not prepared yet ({target})"))
+            result.append(FontStatus(face, "missing", f"not prepared yet ({target})", target))
     return result
 
 

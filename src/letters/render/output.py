@@ -97,6 +97,10 @@ def _process_alive(pid: int) -> bool:
         return False
     except PermissionError:
         return True
+    # A killed worker nobody has reaped yet (a zombie) still answers kill(0).
+    with contextlib.suppress(OSError, IndexError):
+        stat = Path(f"/proc/{pid}/stat").read_text()
+        return stat.rsplit(")", 1)[1].split()[0] != "Z"
     return True
 
 
