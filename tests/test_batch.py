@@ -296,14 +296,22 @@ def wait_for_pdfs(out: Path, count: int, process: subprocess.Popen[str]) -> None
         time.sleep(0.05)
 
 
+def interrupted(cases: Path, out: Path, db: Path, signum: signal.Signals) -> tuple[int, str]:
+    """Start a batch, send ``signum`` to it (parent and workers) once two letters
+    are done; its exit status and error output."""
+    process = start_render(cases, out, db)
+    wait_for_pdfs(out, 2, process)
+    os.killpg(process.pid, signum)
+    _, errors = process.communicate(timeout=120)
+    return process.returncode, errors
+
+
 def test_resume_after_sigkill_finishes_with_identical_files_and_no_duplicate_log_entries(
     batch_file: Path, reference: Path, tmp_path: Path
 ) -> None:
     out, db = tmp_path / "out", tmp_path / "l.db"
-    process = start_render(batch_file, out, db)
-    wait_for_pdfs(out, 2, process)
-    os.killpg(process.pid, signal.SIGKILL)  # the parent and its workers, mid-letter
-    process.wait()
+    status, _ = interrupted(batch_file, out, db, signal.SIGKILL)  # mid-letter, no clean-up
+    assert status == -signal.SIGKILL
     finished = digests(out)
     assert 0 < len(finished) < 2 * LETTERS
 
@@ -325,11 +333,8 @@ def test_ctrl_c_stops_cleanly_and_says_how_to_resume(
     batch_file: Path, reference: Path, tmp_path: Path
 ) -> None:
     out, db = tmp_path / "out", tmp_path / "l.db"
-    process = start_render(batch_file, out, db)
-    wait_for_pdfs(out, 2, process)
-    os.killpg(process.pid, signal.SIGINT)  # what a terminal sends on Ctrl-C
-    _, errors = process.communicate(timeout=120)
-    assert process.returncode == 130
+    status, errors = interrupted(batch_file, out, db, signal.SIGINT)  # a terminal's Ctrl-C
+    assert status == 130
     assert "Interrupted." in errors
     assert "run the same command with --resume" in errors
     manifest = json.loads((out / "manifest.json").read_text("utf-8"))

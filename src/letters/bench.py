@@ -168,7 +168,7 @@ def bench_pdf(specs: list[TemplateSpec], rounds: int, folder: Path) -> dict[str,
 def bench_docx(specs: list[TemplateSpec], rounds: int) -> dict[str, Any]:
     from docxtpl import DocxTemplate
 
-    from letters.render.docx import DocxRenderer
+    from letters.render.docx import DocxRenderer, docx_text
     from letters.render.environment import make_environment
 
     results = {}
@@ -189,7 +189,7 @@ def bench_docx(specs: list[TemplateSpec], rounds: int) -> dict[str, Any]:
             template.save(buffer)
             return buffer.getvalue()
 
-        same = all(_docx_text(compiled.render(c)) == _docx_text(plain(c)) for c in items)
+        same = all(docx_text(compiled.render(c)) == docx_text(plain(c)) for c in items)
         ms = _interleaved({"compiled": compiled.render, "docxtpl": plain}, items, rounds)
         ms["identical_text"] = same
         results[spec.id] = ms
@@ -200,19 +200,6 @@ def bench_docx(specs: list[TemplateSpec], rounds: int) -> dict[str, Any]:
             flush=True,
         )
     return results
-
-
-def _docx_text(data: bytes) -> str:
-    import io
-
-    import docx
-
-    document = docx.Document(io.BytesIO(data))
-    parts = [p.text for p in document.paragraphs]
-    for table in document.tables:
-        for row in table.rows:
-            parts.extend(cell.text for cell in row.cells)
-    return "\n".join(parts)
 
 
 # ------------------------------------------------------------------ LibreOffice

@@ -17,7 +17,13 @@ from datetime import date
 from pathlib import Path
 
 from letters.cases.load import iter_rows
-from letters.cases.validate import _row_order, absent_required, row_case_id, validate_group
+from letters.cases.validate import (
+    BySeverity,
+    _row_order,
+    absent_required,
+    row_case_id,
+    validate_group,
+)
 from letters.errors import Problem
 from letters.model import Case, InvalidCase, RawRow
 from letters.schema import Schema
@@ -31,20 +37,12 @@ class _Index:
 
 
 @dataclass
-class StreamValidation:
+class StreamValidation(BySeverity):
     """What validating a whole file found; the valid cases are counted, not kept."""
 
     valid: int = 0
     invalid: list[InvalidCase] = field(default_factory=list)
     problems: list[Problem] = field(default_factory=list)
-
-    @property
-    def errors(self) -> list[Problem]:
-        return [p for p in self.problems if p.is_error]
-
-    @property
-    def warnings(self) -> list[Problem]:
-        return [p for p in self.problems if not p.is_error]
 
     @property
     def cases(self) -> int:

@@ -22,13 +22,10 @@ from letters.schema import Field, Level, Schema
 TODAY = "today"
 
 
-@dataclass
-class Validation:
-    """Valid cases, invalid cases, and every problem (file-level and per case) in input order."""
+class BySeverity:
+    """``errors`` and ``warnings`` among ``problems``."""
 
-    cases: list[Case] = field(default_factory=list)
-    invalid: list[InvalidCase] = field(default_factory=list)
-    problems: list[Problem] = field(default_factory=list)
+    problems: list[Problem]
 
     @property
     def errors(self) -> list[Problem]:
@@ -37,6 +34,15 @@ class Validation:
     @property
     def warnings(self) -> list[Problem]:
         return [p for p in self.problems if not p.is_error]
+
+
+@dataclass
+class Validation(BySeverity):
+    """Valid cases, invalid cases, and every problem (file-level and per case) in input order."""
+
+    cases: list[Case] = field(default_factory=list)
+    invalid: list[InvalidCase] = field(default_factory=list)
+    problems: list[Problem] = field(default_factory=list)
 
 
 @dataclass

@@ -27,7 +27,7 @@ from letters.render.environment import make_environment
 from letters.render.zipwriter import FIXED_ZIP_TIME, ZipEntry, zip_bytes
 from letters.templates.registry import TemplateSpec
 
-__all__ = ["FIXED_ZIP_TIME", "DocxRenderer", "PlainDocxRenderer", "deterministic_zip"]
+__all__ = ["FIXED_ZIP_TIME", "DocxRenderer", "PlainDocxRenderer", "deterministic_zip", "docx_text"]
 
 _FOOTNOTES = "application/vnd.openxmlformats-officedocument.wordprocessingml.footnotes+xml"
 # The core properties docxtpl renders as templates (DocxTemplate.render_properties).
@@ -43,6 +43,20 @@ def deterministic_zip(data: bytes) -> bytes:
 
 
 T = TypeVar("T")
+
+
+def docx_text(data: bytes) -> str:
+    """All text of a DOCX (body paragraphs, tables, footers), as python-docx reads it."""
+    import docx
+
+    document = docx.Document(io.BytesIO(data))
+    parts = [p.text for p in document.paragraphs]
+    for table in document.tables:
+        for row in table.rows:
+            parts.extend(cell.text for cell in row.cells)
+    for section in document.sections:
+        parts.extend(p.text for p in section.footer.paragraphs)
+    return "\n".join(parts)
 
 
 def _jinja_errors(spec: TemplateSpec, work: Callable[[], T]) -> T:
