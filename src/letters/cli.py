@@ -22,18 +22,10 @@ from rich.table import Table
 
 from letters import __version__
 from letters.batch.mailing import MailingList
+from letters.batch.plan import Plan, registered_for
 from letters.batch.pool import default_jobs
 from letters.batch.printfile import PrintFile
-from letters.batch.run import (
-    FORMATS,
-    BatchSettings,
-    BatchSummary,
-    Outcome,
-    Plan,
-    Sink,
-    registered_for,
-    run_batch,
-)
+from letters.batch.run import FORMATS, BatchSettings, BatchSummary, Outcome, Sink, run_batch
 from letters.calendar import RestDayCalendar, load_calendar
 from letters.cases.load import read_rows
 from letters.cases.stream import CaseFile, StreamValidation
@@ -438,6 +430,7 @@ def batch_options(function: Callable[..., Any]) -> Callable[..., Any]:
                 "--jobs",
                 "-j",
                 type=click.IntRange(min=1),
+                metavar="N",
                 default=default_jobs,
                 show_default="all cores",
                 help="Worker processes rendering letters in parallel.",
