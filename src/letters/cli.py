@@ -9,7 +9,7 @@ import io
 import json
 import sys
 from collections.abc import Callable, Iterator, Sequence
-from contextlib import contextmanager
+from contextlib import ExitStack, contextmanager
 from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
@@ -533,12 +533,11 @@ def render(
     spec = settings.templates().get(template_id)
     # Read twice, never held whole: once to validate and plan, once to render.
     source = CaseFile(case_file, spec.schema, issue_date, encoding, sheet)
-    plan = Plan(spec, out_dir, formats, overwrite=overwrite)
-    if resume and db.exists():
-        with Registry(db) as existing:
-            plan.ours = registered_for(existing, spec)
-            validation = source.validate(plan.add)
-    else:
+    with ExitStack() as stack:
+        # --resume: files the registry recorded for these very letters are no conflict.
+        existing = stack.enter_context(Registry(db)) if resume and db.exists() else None
+        ours = registered_for(existing, spec) if existing is not None else None
+        plan = Plan(spec, out_dir, formats, overwrite=overwrite, ours=ours)
         validation = source.validate(plan.add)
     if validation.errors and not skip_invalid:
         print_problems(validation.problems)
@@ -567,7 +566,7 @@ def render(
     )
     sinks = _batch_sinks(spec, out_dir, print_pdf, duplex, mailing_list)
     show_progress = not quiet and stderr.is_terminal
-    with Registry(db) as registry, _progress(validation.cases, show_progress) as advance:
+    with Registry(db) as registry, _progress(validation.total, show_progress) as advance:
         try:
             summary = run_batch(
                 source, spec, settings=batch, registry=registry, sinks=sinks, on_outcome=advance

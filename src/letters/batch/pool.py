@@ -2,13 +2,13 @@
 
 Why not :mod:`concurrent.futures`: a batch of 10,000 letters must not read all
 its cases into a queue, must know which case a dead worker was rendering, and
-must replace workers every few hundred letters (Pango's and WeasyPrint's
-caches only grow). Here each worker has its own pipe and at most ``depth``
-tasks in flight, so the parent pulls the next task only when a worker can take
-it (memory stays flat), a worker that dies takes exactly its own tasks with
-it (the one it was rendering is retried once, then reported; the others are
-simply sent elsewhere), and a worker that has done ``tasks_per_worker`` tasks
-is told to finish and is replaced.
+should replace workers now and then (insurance: a library whose caches grow
+cannot make a long batch run out of memory). Here each worker has its own pipe
+and at most ``depth`` tasks in flight, so the parent pulls the next task only
+when a worker can take it (memory stays flat); a worker that dies takes exactly
+its own tasks with it (the one it was working on is retried once, then
+reported; the others are simply sent elsewhere); and a worker that has done
+``tasks_per_worker`` tasks is told to finish and is replaced.
 
 Workers ignore Ctrl-C: the parent decides. On KeyboardInterrupt it stops
 handing out tasks, collects what the workers are finishing (a second Ctrl-C
@@ -108,7 +108,7 @@ def _death(process: BaseProcess) -> str:
 @dataclass
 class PoolSettings:
     jobs: int
-    tasks_per_worker: int = 500
+    tasks_per_worker: int = 2000
     depth: int = 2
     preload: tuple[str, ...] = ()
 

@@ -45,12 +45,15 @@ class StreamValidation(BySeverity):
     problems: list[Problem] = field(default_factory=list)
 
     @property
-    def cases(self) -> int:
+    def total(self) -> int:
+        """Cases in the file, valid or not."""
         return self.valid + len(self.invalid)
 
 
 @dataclass
 class CaseFile:
+    """A case file to validate (:meth:`validate`) and then to iterate over."""
+
     path: Path
     schema: Schema
     today: date
