@@ -31,6 +31,8 @@ from letters.cases.validate import build_cases
 from letters.cli import cli
 from letters.errors import LettersError
 from letters.evidence.registry import Registry
+from letters.render.fonts import cache_dir
+from letters.render.output import process_alive
 
 HEADER = (
     "案件编号,发函日期,债权人名称,联系人,联系电话,债务人名称,债务人地址,债务人电话,合同名称,"
@@ -327,6 +329,9 @@ def test_resume_after_sigkill_finishes_with_identical_files_and_no_duplicate_log
     assert {name: after[name] for name in finished} == finished  # finished ones untouched
     assert_log_complete(db, LETTERS)
     assert not [p for p in out.iterdir() if "letters-tmp" in p.name]
+    # The killed workers' scratch folders (WeasyPrint's font copies) are gone too.
+    scratch = list((cache_dir() / "work").glob("*"))
+    assert not [folder for folder in scratch if not process_alive(int(folder.name))]
 
 
 def test_ctrl_c_stops_cleanly_and_says_how_to_resume(

@@ -7,7 +7,7 @@ from __future__ import annotations
 import io
 import re
 import zipfile
-from functools import cache
+from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
 
@@ -41,10 +41,25 @@ def contexts(kind: str) -> list[dict[str, Any]]:
     ]
 
 
-@cache
-def pdf_renderers(kind: str) -> tuple[PdfRenderer, PdfRenderer]:
-    spec = template(kind)
-    return PdfRenderer(spec), PdfRenderer(spec, fonts=())
+RendererPair = Callable[[str], tuple[PdfRenderer, PdfRenderer]]
+
+
+@pytest.fixture(scope="module")
+def pdf_renderers() -> Iterator[RendererPair]:
+    """The fast and the reference PDF renderer of a kind, made once, closed at the end
+    (a test process may end without collecting them, leaving their font folders)."""
+    made: dict[str, tuple[PdfRenderer, PdfRenderer]] = {}
+
+    def pair(kind: str) -> tuple[PdfRenderer, PdfRenderer]:
+        if kind not in made:
+            spec = template(kind)
+            made[kind] = (PdfRenderer(spec), PdfRenderer(spec, fonts=()))
+        return made[kind]
+
+    yield pair
+    for renderers in made.values():
+        for renderer in renderers:
+            renderer.close()
 
 
 def font_names(pdf: bytes) -> dict[str, Any]:
@@ -117,7 +132,9 @@ def test_zip_layout_is_zipfiles() -> None:
 
 
 @pytest.mark.parametrize("kind", KINDS)
-def test_fast_pdf_has_the_text_and_pages_of_the_reference(kind: str) -> None:
+def test_fast_pdf_has_the_text_and_pages_of_the_reference(
+    kind: str, pdf_renderers: RendererPair
+) -> None:
     fast, reference = pdf_renderers(kind)
     context = contexts(kind)[0]
     fast_pdf, reference_pdf = fast.render(context), reference.render(context)
@@ -134,7 +151,9 @@ def test_fast_pdf_has_the_text_and_pages_of_the_reference(kind: str) -> None:
 
 
 @pytest.mark.parametrize("name", ["刘䶮", "𠈌氏贸易有限公司"])
-def test_character_outside_the_subset_comes_from_the_full_font_alone(name: str) -> None:
+def test_character_outside_the_subset_comes_from_the_full_font_alone(
+    name: str, pdf_renderers: RendererPair
+) -> None:
     """䶮 (Ext-A) and 𠈌 (Ext-B) are not in GB2312: the full Noto font draws
     those glyphs only; the rest of the letter stays in the prepared subset."""
     spec = template("goods-payment")

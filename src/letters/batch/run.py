@@ -17,7 +17,11 @@ with exactly the bytes the registry recorded for its letter.
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
+import os
+import shutil
+import tempfile
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from datetime import date
@@ -31,8 +35,8 @@ from letters.errors import LettersError
 from letters.evidence.registry import FileRecord, Registry
 from letters.model import Case, InvalidCase, sha256_hex
 from letters.render.context import build_letter_data
-from letters.render.fonts import PreparedFont
-from letters.render.output import commit_temp, write_temp
+from letters.render.fonts import PreparedFont, cache_dir
+from letters.render.output import commit_temp, process_alive, write_temp
 from letters.templates.registry import TemplateSpec
 
 __all__ = ["MANIFEST_NAME", "Plan", "plan_batch", "write_manifest"]
@@ -269,6 +273,18 @@ class LetterMaker:
         )
 
 
+def _scratch_root() -> Path:
+    return cache_dir() / "work"
+
+
+def remove_dead_workers_scratch() -> None:
+    """Remove the scratch folders of worker processes that no longer run."""
+    with contextlib.suppress(OSError):
+        for folder in _scratch_root().iterdir():
+            if folder.name.isdigit() and not process_alive(int(folder.name)):
+                shutil.rmtree(folder, ignore_errors=True)
+
+
 @dataclass(frozen=True)
 class BatchWorkerSetup:
     """What each worker process runs (sent to it, so plain data only)."""
@@ -277,6 +293,12 @@ class BatchWorkerSetup:
     settings: BatchSettings
 
     def start(self) -> LetterMaker:
+        # WeasyPrint copies the prepared fonts into a temporary folder; a worker
+        # killed mid-batch (kill -9, out of memory) cannot remove it, so it goes
+        # to a scratch folder named by the process, which the next batch removes.
+        scratch = _scratch_root() / str(os.getpid())
+        scratch.mkdir(parents=True, exist_ok=True)
+        tempfile.tempdir = str(scratch)
         renderers = renderers_for(self.spec, self.settings.formats, fonts=self.settings.fonts)
         # One connection per process: SQLite's locking is per connection.
         return LetterMaker(self.spec, self.settings, renderers, Registry(self.settings.db))
@@ -287,6 +309,7 @@ class BatchWorkerSetup:
     def stop(self, maker: LetterMaker) -> None:
         maker.close()
         maker.registry.close()
+        shutil.rmtree(_scratch_root() / str(os.getpid()), ignore_errors=True)
 
 
 class Sink(Protocol):
@@ -404,6 +427,7 @@ def run_batch(
             pool_settings = PoolSettings(
                 settings.jobs, settings.tasks_per_worker, preload=WORKER_IMPORTS
             )
+            remove_dead_workers_scratch()
             # Workers may run in another folder (they fork from a server process).
             worker_spec = replace(spec, directory=spec.directory.resolve())
             Pool(

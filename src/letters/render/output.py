@@ -90,7 +90,7 @@ def atomic_write(target: Path, data: bytes) -> None:
     commit_temp(write_temp(target, data), target)
 
 
-def _process_alive(pid: int) -> bool:
+def process_alive(pid: int) -> bool:
     try:
         os.kill(pid, 0)
     except ProcessLookupError:
@@ -111,7 +111,7 @@ def remove_stale_temps(directory: Path) -> int:
     removed = 0
     for path in directory.glob(f".*{TEMP_MARKER}*"):
         pid_text = path.name.rsplit(TEMP_MARKER, 1)[1].split("-", 1)[0]
-        if pid_text.isdigit() and _process_alive(int(pid_text)) and int(pid_text) != os.getpid():
+        if pid_text.isdigit() and process_alive(int(pid_text)) and int(pid_text) != os.getpid():
             continue
         with contextlib.suppress(FileNotFoundError):
             path.unlink()
