@@ -34,6 +34,10 @@ from pgcluster import (  # tools/ is put on the path just above
 
 _STATE = "LETTERS_TEST_POSTGRES_STATE"
 
+# Prepared fonts (render/fonts.py) go to a cache of the tests' own, shared by
+# the test processes (they are written atomically), not to the user's cache.
+os.environ.setdefault("LETTERS_FONT_CACHE", str(Path(tempfile.gettempdir()) / "letters-test-fonts"))
+
 
 @pytest.fixture(scope="session")
 def calendar() -> ChineseCalendar:

@@ -84,18 +84,9 @@ def sample_cases(kind: str, today: date = date(2026, 11, 22)) -> list[Case]:
 
 def docx_text(data: bytes) -> str:
     """All text of a DOCX (body paragraphs, tables, footers) via python-docx."""
-    import io
+    from letters.render.docx import docx_text as text
 
-    import docx
-
-    document = docx.Document(io.BytesIO(data))
-    parts = [p.text for p in document.paragraphs]
-    for table in document.tables:
-        for row in table.rows:
-            parts.extend(cell.text for cell in row.cells)
-    for section in document.sections:
-        parts.extend(p.text for p in section.footer.paragraphs)
-    return "\n".join(parts)
+    return text(data)
 
 
 def pdf_text(data: bytes) -> str:

@@ -300,8 +300,9 @@ def break_case(monkeypatch: pytest.MonkeyPatch, case_id: str, error: BaseExcepti
 
 
 def render_docx(cases: Path, tmp_path: Path) -> tuple[Result, Path]:
+    """Rendered in this process (--jobs 1), where the monkeypatched renderer lives."""
     out = tmp_path / "out"
-    args = ["render", str(cases), "-t", "goods-payment", "-o", str(out)]
+    args = ["render", str(cases), "-t", "goods-payment", "-o", str(out), "--jobs", "1"]
     return run(*args, "--db", str(tmp_path / "l.db"), "--format", "docx"), out
 
 
@@ -346,6 +347,7 @@ def test_doctor_json() -> None:
     assert checks["harfbuzz-subset"]["status"] == "ok"
     assert checks["CJK fonts"]["status"] == "ok"
     assert checks["PDF rendering"]["status"] == "ok"  # a real Chinese page, fonts embedded
+    assert checks["prepared fonts"]["status"] == "ok"
 
 
 def test_registry_list_without_database(tmp_path: Path) -> None:

@@ -36,6 +36,7 @@ def rendered(tmp_path_factory: pytest.TempPathFactory) -> Path:
     result = run(
         "render", str(SAMPLES / "goods-payment.csv"), "-t", "goods-payment",
         "-o", str(folder / "out"), "--db", str(folder / "letters.db"), "-q",
+        "--jobs", "1",  # log entries in input order: the tests name entries by index
     )  # fmt: skip
     assert result.exit_code == 0, result.output
     return folder

@@ -8,9 +8,10 @@ from __future__ import annotations
 import csv
 import io
 import json
+import os
 import sys
 from collections.abc import Callable, Iterator, Sequence
-from contextlib import contextmanager
+from contextlib import ExitStack, contextmanager
 from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
@@ -22,21 +23,19 @@ from rich.markup import escape
 from rich.table import Column, Table
 
 from letters import __version__
-from letters.batch.run import (
-    FORMATS,
-    Outcome,
-    name_clashes,
-    plan_batch,
-    renderers_for,
-    run_batch,
-)
+from letters.batch.mailing import MailingList
+from letters.batch.plan import Plan, issued_elsewhere, name_clashes, registered_for
+from letters.batch.pool import default_jobs
+from letters.batch.printfile import PrintFile
+from letters.batch.run import FORMATS, BatchSettings, BatchSummary, Outcome, Sink, run_batch
 from letters.calendar import RestDayCalendar, load_calendar
 from letters.cases.load import read_rows
+from letters.cases.stream import CaseFile, StreamValidation
 from letters.cases.validate import Validation, build_cases
 from letters.dates import parse_date
 from letters.doctor import run_checks
 from letters.errors import InputError, LettersError, Problem, Severity, ValueProblem
-from letters.evidence.history import CaseHistory, case_histories, case_history
+from letters.evidence.history import case_histories, case_history
 from letters.evidence.log import LogEntry
 from letters.evidence.notes import PRIVATE_KEY_PREFIX, NoteError, VerifierKey
 from letters.evidence.pack import export_pack, verify_pack
@@ -46,6 +45,7 @@ from letters.evidence.storage import DbLocation, describe, is_postgres
 from letters.evidence.verify import CheckpointSource, verify_log
 from letters.model import Case
 from letters.render.context import build_letter_data
+from letters.render.fonts import prepare_fonts
 from letters.render.output import atomic_write, remove_stale_temps
 from letters.rules.limitation import (
     DEFAULT_WITHIN,
@@ -76,7 +76,10 @@ from letters.templates.vocabulary import vocabulary
 
 DEFAULT_DB = "letters.db"
 
-stdout = Console(highlight=False, soft_wrap=True)
+# Piped or redirected output has no terminal width: tables (a limitation report has
+# a dozen columns) then get room instead of rich's default of 80 columns.
+_PIPE_WIDTH = None if sys.stdout.isatty() or "COLUMNS" in os.environ else 160
+stdout = Console(highlight=False, soft_wrap=True, width=_PIPE_WIDTH)
 stderr = Console(stderr=True, highlight=False, soft_wrap=True)
 
 
@@ -695,13 +698,16 @@ def _validate(
     )
 
 
-def _summary(validation: Validation, problems: Sequence[Problem] | None = None) -> str:
+def _summary(
+    validation: Validation | StreamValidation, problems: Sequence[Problem] | None = None
+) -> str:
     problems = validation.problems if problems is None else problems
     errors = sum(1 for p in problems if p.is_error)
     warnings = len(problems) - errors
-    total = len(validation.cases) + len(validation.invalid)
+    valid = validation.valid if isinstance(validation, StreamValidation) else len(validation.cases)
+    total = valid + len(validation.invalid)
     return (
-        f"{total} case{'s' * (total != 1)}: {len(validation.cases)} valid, "
+        f"{total} case{'s' * (total != 1)}: {valid} valid, "
         f"{len(validation.invalid)} invalid; {errors} error{'s' * (errors != 1)}, "
         f"{warnings} warning{'s' * (warnings != 1)}"
     )
@@ -836,6 +842,50 @@ def _progress(total: int, enabled: bool) -> Iterator[Callable[[Outcome], None]]:
         yield advance
 
 
+def batch_options(function: Callable[..., Any]) -> Callable[..., Any]:
+    """Options for large batches: workers, resuming, the print file, the mailing list."""
+    for option in reversed(
+        [
+            click.option(
+                "--jobs",
+                "-j",
+                type=click.IntRange(min=1),
+                metavar="N",
+                default=default_jobs,
+                show_default="all cores",
+                help="Worker processes rendering letters in parallel.",
+            ),
+            click.option(
+                "--resume",
+                is_flag=True,
+                help="Finish an interrupted batch: cases whose files are complete and "
+                "registered are not rendered again.",
+            ),
+            click.option(
+                "--print-pdf",
+                type=click.Path(path_type=Path, dir_okay=False),
+                metavar="FILE",
+                help="Also merge every letter into one PDF for printing, in input order.",
+            ),
+            click.option(
+                "--duplex",
+                is_flag=True,
+                help="With --print-pdf: a blank page after each letter with an odd number "
+                "of pages, so every letter starts on the front of a sheet.",
+            ),
+            click.option(
+                "--mailing-list",
+                type=click.Path(path_type=Path, dir_okay=False),
+                metavar="FILE",
+                help="Also write an .xlsx with one row per letter for China Post's EMS "
+                "bulk upload (recipient, phone, address, 内件品名 with the letter number).",
+            ),
+        ]
+    ):
+        function = option(function)
+    return function
+
+
 @cli.command()
 @input_options
 @click.option(
@@ -870,6 +920,7 @@ def _progress(total: int, enabled: bool) -> Iterator[Callable[[Outcome], None]]:
 @click.option(
     "--quiet", "-q", is_flag=True, help="No progress bar; print only problems and the summary."
 )
+@batch_options
 @click.pass_obj
 def render(
     settings: Settings,
@@ -885,6 +936,11 @@ def render(
     db: DbLocation,
     allow_unchecked_deadlines: bool,
     quiet: bool,
+    jobs: int,
+    resume: bool,
+    print_pdf: Path | None,
+    duplex: bool,
+    mailing_list: Path | None,
 ) -> None:
     """Render one letter per case as Word and PDF, and register each in the database.
 
@@ -897,9 +953,36 @@ def render(
     Examples:
       letters render cases.xlsx --template goods-payment --out out/
       letters render rent.csv -t rent -o out/ --format pdf --skip-invalid
+      letters render big.xlsx -t overdue-notice -o out/ --print-pdf out/print.pdf --duplex
+      letters render big.xlsx -t overdue-notice -o out/ --resume
     """
-    spec, validation = _validate(settings, case_file, template_id, encoding, sheet, issue_date)
+    _check_batch_options(formats, print_pdf, duplex, mailing_list)
+    spec = settings.templates().get(template_id)
     _refuse_broken_template(spec, formats)
+    # Read twice, never held whole: once to validate and plan, once to render.
+    source = CaseFile(
+        case_file, spec.schema, issue_date, encoding, sheet, given=_given_values(settings, spec)
+    )
+    limitation: list[Problem] = []
+    with ExitStack() as stack:
+        existing = stack.enter_context(Registry(db)) if db_exists(db) else None
+        plan = Plan(
+            spec,
+            out_dir,
+            formats,
+            overwrite=overwrite,
+            # --resume: files the registry recorded for these very letters are no conflict.
+            ours=registered_for(existing, spec) if existing is not None and resume else None,
+            # --overwrite never replaces the file of a letter this case would not reproduce.
+            issued_as=issued_elsewhere(existing, spec) if existing is not None else None,
+        )
+        warn_limitation = _LimitationCheck(settings, existing)
+
+        def planned(case: Case) -> None:
+            plan.add(case)
+            limitation.extend(warn_limitation.problems(case))
+
+        validation = source.validate(planned)
     if validation.errors and not skip_invalid:
         print_problems(validation.problems)
         stderr.print(_summary(validation))
@@ -909,78 +992,113 @@ def render(
         )
         raise click.exceptions.Exit(1)
     print_problems(validation.warnings if not skip_invalid else validation.problems)
-    print_problems(_limitation_problems(settings, validation.cases, db))
-    existing = Registry(db) if db_exists(db) else None
-    try:
-        plan = plan_batch(
-            validation.cases, spec, out_dir, formats, overwrite=overwrite, registry=existing
-        )
-    finally:
-        if existing is not None:
-            existing.close()
+    print_problems(limitation)
     if plan.conflicts:
         print_problems(plan.conflicts)
         stderr.print("Nothing was written.")
         raise click.exceptions.Exit(1)
-    renderers = renderers_for(spec, formats)
     out_dir.mkdir(parents=True, exist_ok=True)
     remove_stale_temps(out_dir)
+    batch = BatchSettings(
+        out_dir.resolve(),
+        formats,
+        db if is_postgres(db) else Path(db).resolve(),
+        settings.calendar(),
+        jobs=max(1, min(jobs, validation.valid)),
+        resume=resume,
+        allow_unchecked_deadlines=allow_unchecked_deadlines,
+        # Prepared once here, before any worker starts, never per letter.
+        fonts=prepare_fonts() if "pdf" in formats else (),
+    )
+    sinks = _batch_sinks(spec, out_dir, print_pdf, duplex, mailing_list)
     show_progress = not quiet and stderr.is_terminal
-    if existing is None:
+    if not db_exists(db):
         stderr.print(
             f"Note: starting a new registry at {escape(str(db))}. Letter numbers are unique "
             "within one registry: use the same --db (or LETTERS_DB) for every batch."
         )
-    with Registry(db) as registry, _progress(len(validation.cases), show_progress) as advance:
+    with Registry(db) as registry, _progress(validation.total, show_progress) as advance:
         try:
-            outcomes = run_batch(
-                validation.cases,
-                validation.invalid,
-                spec,
-                plan=plan,
-                renderers=renderers,
-                registry=registry,
-                calendar=settings.calendar(),
-                out_dir=out_dir,
-                on_outcome=advance,
-                allow_unchecked_deadlines=allow_unchecked_deadlines,
+            summary = run_batch(
+                source, spec, settings=batch, registry=registry, sinks=sinks, on_outcome=advance
             )
         except KeyboardInterrupt:
             stderr.print(
-                "Interrupted. Letters finished so far are complete and registered; "
-                "run the same command with --overwrite to finish (unchanged cases keep "
-                "their numbers)."
+                "Interrupted. Letters finished so far are complete and registered; run the "
+                "same command with --resume to finish the batch (nothing finished is "
+                "rendered again)."
             )
             raise click.exceptions.Exit(130) from None
-    _report(outcomes, out_dir, db, formats)
+    _report(summary, out_dir, db, formats, sinks)
+
+
+def _check_batch_options(
+    formats: Sequence[str], print_pdf: Path | None, duplex: bool, mailing_list: Path | None
+) -> None:
+    if print_pdf is not None and "pdf" not in formats:
+        raise click.UsageError("--print-pdf needs PDF letters (--format pdf or docx,pdf)")
+    if duplex and print_pdf is None:
+        raise click.UsageError("--duplex is for the print file: add --print-pdf FILE")
+    if mailing_list is not None and mailing_list.suffix.lower() != ".xlsx":
+        raise click.UsageError("--mailing-list must name an .xlsx file")
+
+
+def _batch_sinks(
+    spec: TemplateSpec,
+    out_dir: Path,
+    print_pdf: Path | None,
+    duplex: bool,
+    mailing_list: Path | None,
+) -> list[Sink]:
+    sinks: list[Sink] = []
+    if print_pdf is not None:
+        sinks.append(PrintFile(print_pdf, out_dir=out_dir, duplex=duplex))
+    if mailing_list is not None:
+        sinks.append(MailingList(mailing_list, spec))
+    return sinks
 
 
 def _report(
-    outcomes: Sequence[Outcome], out_dir: Path, db: DbLocation, formats: Sequence[str]
+    summary: BatchSummary,
+    out_dir: Path,
+    db: DbLocation,
+    formats: Sequence[str],
+    sinks: Sequence[Sink],
 ) -> None:
-    rendered = [o for o in outcomes if o.status == "rendered"]
-    failed = [o for o in outcomes if o.status == "failed"]
-    invalid = [o for o in outcomes if o.status == "invalid"]
-    for outcome in rendered:
-        for warning in outcome.warnings:
-            stderr.print(f"[yellow]warning[/]: case {escape(outcome.case_id)}: {escape(warning)}")
-    for outcome in failed:
+    for case_id, warning in summary.warnings:
+        stderr.print(f"[yellow]warning[/]: case {escape(case_id)}: {escape(warning)}")
+    for outcome in summary.failed:
         message = "; ".join(p["message"] for p in outcome.problems)
         stderr.print(f"[red]failed[/]: case {escape(outcome.case_id)}: {escape(message)}")
-    new_entries = sum(1 for o in rendered if o.new_log_entry is not None)
-    files = len(rendered) * len(formats)
+    rendered, new_entries = summary.rendered, summary.new_log_entries
+    files = rendered * len(formats)
+    resumed = f", {summary.resumed} of them already complete" if summary.resumed else ""
     stdout.print(
-        f"Rendered {len(rendered)} letter{'s' * (len(rendered) != 1)} "
-        f"({files} file{'s' * (files != 1)}) into {out_dir}; "
+        f"Rendered {rendered} letter{'s' * (rendered != 1)} "
+        f"({files} file{'s' * (files != 1)}{resumed}) into {out_dir}; "
         f"registry {describe(db)}: {new_entries} new log entr{'ies' if new_entries != 1 else 'y'}."
     )
-    if invalid:
+    for sink in sinks:
+        if isinstance(sink, PrintFile):
+            blank = f", {sink.blank_pages} blank pages for duplex" if sink.duplex else ""
+            stdout.print(f"Print file: {sink.path} ({sink.letters} letters{blank}).")
+        elif isinstance(sink, MailingList):
+            stdout.print(f"Mailing list: {sink.path} ({sink.rows} rows).")
+            if sink.without_phone:
+                stderr.print(
+                    f"[yellow]warning[/]: {len(sink.without_phone)} row(s) of the mailing list "
+                    "have no recipient phone (债务人电话), which EMS asks for: "
+                    + escape(", ".join(sink.without_phone[:10]))
+                    + (" …" if len(sink.without_phone) > 10 else "")
+                )
+    if summary.invalid:
         stdout.print(
-            f"Skipped {len(invalid)} invalid case(s): "
-            + ", ".join(o.case_id for o in invalid)
+            f"Skipped {len(summary.invalid)} invalid case(s): "
+            + ", ".join(o.case_id for o in summary.invalid)
             + " (see manifest.json)."
         )
-    if failed:
+    if summary.failed:
+        failed = summary.failed
         stdout.print(f"{len(failed)} case(s) failed: " + ", ".join(o.case_id for o in failed))
         raise click.exceptions.Exit(1)
 
@@ -1100,19 +1218,16 @@ REPORT_COLUMNS = (
 )
 
 
-def _limitation_problems(
-    settings: Settings, cases: Sequence[Case], db: DbLocation
-) -> list[Problem]:
-    """Warnings for cases whose period has ended or ends within 30 days of the
-    letter's issue date, counting the events already logged in ``db`` (if it exists)."""
-    calendar = settings.calendar()
-    histories: dict[str, CaseHistory | None] = {}
-    if db_exists(db):
-        with Registry(db) as store:
-            histories = {case.case_id: case_history(store, case.case_id) for case in cases}
-    problems: list[Problem] = []
-    for case in cases:
-        history = histories.get(case.case_id)
+class _LimitationCheck:
+    """Warnings for a case whose period has ended or ends within 30 days of the
+    letter's issue date, counting the events already logged in ``store`` (if any)."""
+
+    def __init__(self, settings: Settings, store: Registry | None) -> None:
+        self.calendar = settings.calendar()
+        self.store = store
+
+    def problems(self, case: Case) -> list[Problem]:
+        history = case_history(self.store, case.case_id) if self.store is not None else None
         issue_date = case.values["issue_date"]
         assert isinstance(issue_date, date)
         assessment = assess_case(
@@ -1120,14 +1235,23 @@ def _limitation_problems(
             history.events if history else (),
             history.letters if history else (),
             as_of=issue_date,
-            calendar=calendar,
+            calendar=self.calendar,
             within=LIMITATION_WARN_DAYS,
         )
-        problems.extend(
+        return [
             Problem(message, case.origin, None, Severity.WARNING, case.case_id)
             for message in warnings_for(assessment)
-        )
-    return problems
+        ]
+
+
+def _limitation_problems(
+    settings: Settings, cases: Sequence[Case], db: DbLocation
+) -> list[Problem]:
+    """:class:`_LimitationCheck` for every case, with the events logged in ``db`` if it exists."""
+    with ExitStack() as stack:
+        store = stack.enter_context(Registry(db)) if db_exists(db) else None
+        check = _LimitationCheck(settings, store)
+        return [problem for case in cases for problem in check.problems(case)]
 
 
 def _assess_registry(
@@ -1244,7 +1368,7 @@ def limitation_report(
                 writer.writerow(data)
         stdout.print(f"Wrote {len(rows)} row{'s' * (len(rows) != 1)} to {csv_path}")
         return
-    table = Table(
+    table = _table(
         "status",
         "case",
         "obligor",
@@ -1635,7 +1759,7 @@ def receipts_list(case_id: str | None, letter: str | None, as_json: bool, db: Db
         )
         return
     corrected = {int(f["corrects"]): e.index for e, f in rows if f.get("corrects") is not None}
-    table = Table("entry", "date", "event", "letter", "case", "details")
+    table = _table("entry", "date", "event", "letter", "case", "details")
     for entry, fields in rows:
         details = escape(_event_summary(fields))
         if entry.index in corrected:

@@ -123,6 +123,39 @@ def _cjk_fonts() -> Check:
     return Check("CJK fonts", "ok", ", ".join(PDF_FONTS))
 
 
+def _prepared_fonts() -> Check:
+    """The GB2312 subsets PDFs are rendered with (render/fonts.py), cached per machine."""
+    from letters.render.fonts import cache_dir, font_status
+
+    statuses = font_status()
+    states = {s.state for s in statuses}
+    if "no-subsetter" in states:
+        return Check(
+            "prepared fonts",
+            "warning",
+            "cannot be prepared without libharfbuzz-subset: PDFs use the full system fonts",
+            SETUP_HINT.format(packages="libharfbuzz-subset0"),
+        )
+    unavailable = [s.detail for s in statuses if s.state == "no-source"]
+    if unavailable:
+        return Check(
+            "prepared fonts",
+            "warning",
+            "not prepared: " + "; ".join(sorted(set(unavailable))),
+            SETUP_HINT.format(packages="fonts-noto-cjk"),
+        )
+    if states == {"ready"}:
+        size = sum(s.path.stat().st_size for s in statuses if s.path is not None) / 1e6
+        return Check(
+            "prepared fonts", "ok", f"{len(statuses)} faces ready in {cache_dir()} ({size:.0f} MB)"
+        )
+    return Check(
+        "prepared fonts",
+        "ok",
+        f"not prepared yet: the first PDF render writes them to {cache_dir()} (about 1 s, once)",
+    )
+
+
 def _font_aliases() -> Check:
     wrong = []
     for alias, wanted in WORD_FONT_ALIASES.items():
@@ -258,6 +291,7 @@ def run_checks(today: date | None = None, *, quick: bool = False) -> list[Check]
         _pango,
         _harfbuzz_subset,
         _cjk_fonts,
+        _prepared_fonts,
         _font_aliases,
         _templates,
         lambda: _holiday_data(today),

@@ -8,13 +8,14 @@ Nothing is typed or checked here beyond the file's structure: that is
 
 from __future__ import annotations
 
+import codecs
 import csv
 import difflib
-import io
+import itertools
 import json
 import re
 import zipfile
-from collections.abc import Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from decimal import Decimal
 from pathlib import Path
 from typing import Any
@@ -87,14 +88,16 @@ def _is_total_row(values: Sequence[object]) -> bool:
     return False
 
 
-def _table_rows(
-    grid: Sequence[Sequence[object]], schema: Schema, source: str
-) -> tuple[list[RawRow], list[Problem]]:
-    """Map a grid (header row somewhere at the top, then data) to rows by field name."""
+def _table_stream(
+    grid: Iterator[Sequence[object]], schema: Schema, source: str
+) -> tuple[Iterator[RawRow], list[Problem]]:
+    """Map a grid (header row somewhere at the top, then data) to rows by field name,
+    one row at a time; problems of later rows are added to the list as they are read."""
     problems: list[Problem] = []
-    if not grid:
+    head = list(itertools.islice(grid, _HEADER_SEARCH_ROWS))
+    if not head:
         raise InputError([Problem("the file is empty", Location(source), "export the sheet again")])
-    header_at = _find_header(grid, schema)
+    header_at = _find_header(head, schema)
     if header_at is None:
         raise InputError(
             [
@@ -107,7 +110,7 @@ def _table_rows(
                 )
             ]
         )
-    headers = ["" if h is None else str(h).strip() for h in grid[header_at]]
+    headers = ["" if h is None else str(h).strip() for h in head[header_at]]
     index = schema.header_index()
     columns: dict[int, Field] = {}
     seen: dict[str, str] = {}
@@ -140,55 +143,94 @@ def _table_rows(
             continue
         seen[spec.name] = header
         columns[position] = spec
-    rows: list[RawRow] = []
     header_of = {spec.name: headers[pos] for pos, spec in columns.items()}
-    for offset, values in enumerate(grid[header_at + 1 :], start=header_at + 2):
-        if all(is_blank(v) for v in values):
-            continue
-        location = Location(source, offset)
-        if _is_total_row(values):
-            problems.append(
-                Problem(
-                    "a total row (合计/小计/总计), not a case; it is skipped",
-                    location,
-                    None,
-                    Severity.WARNING,
+
+    def rows() -> Iterator[RawRow]:
+        data = itertools.chain(head[header_at + 1 :], grid)
+        found = 0
+        for offset, values in enumerate(data, start=header_at + 2):
+            if all(is_blank(v) for v in values):
+                continue
+            location = Location(source, offset)
+            if _is_total_row(values):
+                problems.append(
+                    Problem(
+                        "a total row (合计/小计/总计), not a case; it is skipped",
+                        location,
+                        None,
+                        Severity.WARNING,
+                    )
                 )
+                continue
+            cells = {
+                spec.name: Cell(values[pos], location.with_column(headers[pos]))
+                for pos, spec in columns.items()
+                if pos < len(values) and not is_blank(values[pos])
+            }
+            extra = [v for pos, v in enumerate(values) if pos >= len(headers) and not is_blank(v)]
+            if extra:
+                problems.append(
+                    Problem(
+                        f"the row has {len(extra)} value(s) to the right of the last header",
+                        location,
+                        "a stray comma or cell; check that the row's values sit under the right "
+                        "headers",
+                    )
+                )
+            found += 1
+            yield RawRow(location, cells, header_of)
+        if not found:
+            raise InputError(
+                [
+                    Problem(
+                        "no cases found: there are no data rows under the header",
+                        Location(source, header_at + 1),
+                        "check that this is the right file (for a workbook, the right --sheet)",
+                    )
+                ]
             )
-            continue
-        cells = {
-            spec.name: Cell(values[pos], location.with_column(headers[pos]))
-            for pos, spec in columns.items()
-            if pos < len(values) and not is_blank(values[pos])
-        }
-        extra = [v for pos, v in enumerate(values) if pos >= len(headers) and not is_blank(v)]
-        if extra:
-            problems.append(
-                Problem(
-                    f"the row has {len(extra)} value(s) to the right of the last header",
-                    location,
-                    "a stray comma or cell; check that the row's values sit under the right headers",
-                )
-            )
-        rows.append(RawRow(location, cells, header_of))
-    if not rows:
-        raise InputError(
-            [
-                Problem(
-                    "no cases found: there are no data rows under the header",
-                    Location(source, header_at + 1),
-                    "check that this is the right file (for a workbook, the right --sheet)",
-                )
-            ]
-        )
-    return rows, problems
+
+    return rows(), problems
 
 
-def read_csv(
-    path: Path, schema: Schema, encoding: str | None = None
+def _table_rows(
+    grid: Sequence[Sequence[object]], schema: Schema, source: str
 ) -> tuple[list[RawRow], list[Problem]]:
+    rows, problems = _table_stream(iter(grid), schema, source)
+    return list(rows), problems
+
+
+def _decodes(path: Path, encoding: str) -> None:
+    """Raise UnicodeDecodeError unless all of ``path`` decodes (read in chunks, not kept)."""
+    decoder = codecs.getincrementaldecoder(encoding)()
+    with path.open("rb") as handle:
+        for chunk in iter(lambda: handle.read(1 << 20), b""):
+            decoder.decode(chunk)
+    decoder.decode(b"", final=True)
+
+
+def csv_encoding(path: Path, encoding: str | None = None) -> str:
+    """What :func:`decode_csv_bytes` would decode ``path`` with, without reading it whole."""
+    if encoding:
+        _decodes(path, encoding)
+        return encoding
+    with path.open("rb") as handle:
+        if handle.read(3) == b"\xef\xbb\xbf":
+            _decodes(path, "utf-8-sig")
+            return "utf-8-sig"
     try:
-        text, _ = decode_csv_bytes(path.read_bytes(), encoding)
+        _decodes(path, "utf-8")
+        return "utf-8"
+    except UnicodeDecodeError:
+        _decodes(path, "gb18030")
+        return "gb18030"
+
+
+def _csv_stream(
+    path: Path, schema: Schema, encoding: str | None = None
+) -> tuple[Iterator[RawRow], list[Problem]]:
+    try:
+        chosen = csv_encoding(path, encoding)
     except (UnicodeDecodeError, LookupError) as error:
         raise InputError(
             [
@@ -199,18 +241,32 @@ def read_csv(
                 )
             ]
         ) from None
-    grid: list[list[object]] = [list(r) for r in csv.reader(io.StringIO(text, newline=""))]
-    return _table_rows(grid, schema, str(path))
+    handle = path.open(encoding=chosen, newline="")
+    rows, problems = _table_stream((list(r) for r in csv.reader(handle)), schema, str(path))
+    return _closing(rows, handle.close), problems
+
+
+def _closing(rows: Iterator[RawRow], close: Callable[[], object]) -> Iterator[RawRow]:
+    try:
+        yield from rows
+    finally:
+        close()
+
+
+def read_csv(
+    path: Path, schema: Schema, encoding: str | None = None
+) -> tuple[list[RawRow], list[Problem]]:
+    rows, problems = _csv_stream(path, schema, encoding)
+    return list(rows), problems
 
 
 _MERGE_REF = re.compile(rb'<mergeCell ref="([A-Z]+)([0-9]+):([A-Z]+)([0-9]+)"')
+MergedRange = tuple[int, int, int, int]  # 0-based first row, first column, last row, last column
 
 
-def merged_ranges(path: Path, worksheet_path: str) -> list[tuple[int, int, int, int]]:
-    """Merged cell ranges of one sheet as 0-based (first_row, first_col, last_row, last_col).
-
-    Read from the sheet's XML: openpyxl's streaming reader does not expose them.
-    """
+def merged_ranges(path: Path, worksheet_path: str) -> list[MergedRange]:
+    """Merged cell ranges of one sheet, read from the sheet's XML (openpyxl's
+    streaming reader does not expose them)."""
     from openpyxl.utils import column_index_from_string
 
     with zipfile.ZipFile(path) as archive:
@@ -226,34 +282,40 @@ def merged_ranges(path: Path, worksheet_path: str) -> list[tuple[int, int, int, 
     ]
 
 
-def fill_merged(grid: list[list[object]], ranges: Sequence[tuple[int, int, int, int]]) -> None:
-    """Give every cell of a merged range the value of its top-left cell, as the
-    clerk sees it (Excel shows a merged 案件编号 on every row it spans).
+def fill_merged(
+    rows: Iterable[Sequence[object]], ranges: Sequence[MergedRange]
+) -> Iterator[list[object]]:
+    """Give every cell of a merged range the value of its top-left cell, as the clerk
+    sees it (Excel shows a merged 案件编号 on every row it spans), row by row.
 
-    >>> grid = [["C1", 1], [None, 2], [None, 3]]
-    >>> fill_merged(grid, [(0, 0, 2, 0)])
-    >>> grid
+    >>> list(fill_merged([["C1", 1], [None, 2], [None, 3]], [(0, 0, 2, 0)]))
     [['C1', 1], ['C1', 2], ['C1', 3]]
     """
-    for first_row, first_col, last_row, last_col in ranges:
-        if first_row >= len(grid):
-            continue
-        top = grid[first_row]
-        value = top[first_col] if first_col < len(top) else None
-        for row in grid[first_row : last_row + 1]:
+    starting: dict[int, list[MergedRange]] = {}
+    for merged in ranges:
+        starting.setdefault(merged[0], []).append(merged)
+    active: list[tuple[MergedRange, object]] = []
+    for number, values in enumerate(rows):
+        row = list(values)
+        for merged in starting.get(number, ()):
+            active.append((merged, row[merged[1]] if merged[1] < len(row) else None))
+        active = [(m, v) for m, v in active if m[2] >= number]
+        for (_, first_col, _, last_col), value in active:
             if len(row) <= last_col:
                 row.extend([None] * (last_col + 1 - len(row)))
             for column in range(first_col, last_col + 1):
                 row[column] = value
+        yield row
 
 
-def read_xlsx(
+def _xlsx_stream(
     path: Path, schema: Schema, sheet: str | None = None
-) -> tuple[list[RawRow], list[Problem]]:
+) -> tuple[Iterator[RawRow], list[Problem]]:
     import openpyxl
     from openpyxl.utils.exceptions import InvalidFileException
 
     try:
+        # read_only: openpyxl streams the sheet instead of loading every cell.
         workbook = openpyxl.load_workbook(path, read_only=True, data_only=True)
     except (InvalidFileException, OSError, KeyError, ValueError, zipfile.BadZipFile) as error:
         raise InputError(
@@ -277,38 +339,42 @@ def read_xlsx(
                 ]
             )
         worksheet = workbook[sheet] if sheet else workbook.worksheets[0]
-        grid: list[list[object]] = [list(row) for row in worksheet.iter_rows(values_only=True)]
+        source = f"{path}[{worksheet.title}]" if len(workbook.sheetnames) > 1 else str(path)
         worksheet_path = getattr(worksheet, "_worksheet_path", None)
-        others = {
-            other.title: [
-                list(r) for r in other.iter_rows(max_row=_HEADER_SEARCH_ROWS, values_only=True)
-            ]
-            for other in workbook.worksheets
-            if other.title != worksheet.title
-        }
-    finally:
+        ranges = merged_ranges(path, worksheet_path) if worksheet_path else []
+        grid = worksheet.iter_rows(values_only=True)
+        try:
+            rows, problems = _table_stream(fill_merged(grid, ranges), schema, source)
+        except InputError as error:
+            raise _point_at_data_sheet(error, workbook, worksheet.title, schema, sheet) from None
+    except BaseException:
         workbook.close()
-    if worksheet_path:
-        fill_merged(grid, merged_ranges(path, worksheet_path))
-    source = f"{path}[{worksheet.title}]" if others else str(path)
-    try:
-        return _table_rows(grid, schema, source)
-    except InputError as error:
-        if sheet is not None:
-            raise
-        candidates = [t for t, top in others.items() if _find_header(top, schema) is not None]
-        if not candidates:
-            raise
-        problem = error.problems[0]
-        raise InputError(
-            [
-                Problem(
-                    problem.message,
-                    problem.location,
-                    f'the sheet "{candidates[0]}" looks like case data: add --sheet {candidates[0]}',
-                )
-            ]
-        ) from None
+        raise
+    return _closing(rows, workbook.close), problems
+
+
+def _point_at_data_sheet(
+    error: InputError, workbook: Any, title: str, schema: Schema, sheet: str | None
+) -> InputError:
+    """The error, with a hint naming another sheet that looks like case data."""
+    if sheet is not None:
+        return error
+    for other in workbook.worksheets:
+        if other.title == title:
+            continue
+        top = [list(r) for r in other.iter_rows(max_row=_HEADER_SEARCH_ROWS, values_only=True)]
+        if _find_header(top, schema) is not None:
+            problem = error.problems[0]
+            hint = f'the sheet "{other.title}" looks like case data: add --sheet {other.title}'
+            return InputError([Problem(problem.message, problem.location, hint)])
+    return error
+
+
+def read_xlsx(
+    path: Path, schema: Schema, sheet: str | None = None
+) -> tuple[list[RawRow], list[Problem]]:
+    rows, problems = _xlsx_stream(path, schema, sheet)
+    return list(rows), problems
 
 
 def _json_cells(
@@ -415,19 +481,21 @@ def read_json(path: Path, schema: Schema) -> tuple[list[RawRow], list[Problem]]:
     return rows, problems
 
 
-def read_rows(
+def iter_rows(
     path: Path, schema: Schema, *, encoding: str | None = None, sheet: str | None = None
-) -> tuple[list[RawRow], list[Problem]]:
-    """Rows of a case file, chosen by its suffix; file-level problems alongside."""
+) -> tuple[Iterator[RawRow], list[Problem]]:
+    """Rows of a case file, chosen by its suffix, read as they are needed (CSV and
+    .xlsx; JSON is parsed whole). Problems are added to the list as rows are read."""
     suffix = path.suffix.lower()
     if not path.is_file():
         raise InputError([Problem("file not found", Location(str(path)))])
     if suffix == ".csv":
-        return read_csv(path, schema, encoding)
+        return _csv_stream(path, schema, encoding)
     if suffix == ".xlsx":
-        return read_xlsx(path, schema, sheet)
+        return _xlsx_stream(path, schema, sheet)
     if suffix == ".json":
-        return read_json(path, schema)
+        rows, problems = read_json(path, schema)
+        return iter(rows), problems
     hint = "save the sheet as .xlsx or CSV" if suffix in {".xls", ".et", ".numbers"} else None
     raise InputError(
         [
@@ -438,3 +506,11 @@ def read_rows(
             )
         ]
     )
+
+
+def read_rows(
+    path: Path, schema: Schema, *, encoding: str | None = None, sheet: str | None = None
+) -> tuple[list[RawRow], list[Problem]]:
+    """Rows of a case file, chosen by its suffix; file-level problems alongside."""
+    rows, problems = iter_rows(path, schema, encoding=encoding, sheet=sheet)
+    return list(rows), problems

@@ -23,13 +23,10 @@ from letters.schema import Field, Level, Schema
 TODAY = "today"
 
 
-@dataclass
-class Validation:
-    """Valid cases, invalid cases, and every problem (file-level and per case) in input order."""
+class BySeverity:
+    """``errors`` and ``warnings`` among ``problems``."""
 
-    cases: list[Case] = field(default_factory=list)
-    invalid: list[InvalidCase] = field(default_factory=list)
-    problems: list[Problem] = field(default_factory=list)
+    problems: list[Problem]
 
     @property
     def errors(self) -> list[Problem]:
@@ -38,6 +35,15 @@ class Validation:
     @property
     def warnings(self) -> list[Problem]:
         return [p for p in self.problems if not p.is_error]
+
+
+@dataclass
+class Validation(BySeverity):
+    """Valid cases, invalid cases, and every problem (file-level and per case) in input order."""
+
+    cases: list[Case] = field(default_factory=list)
+    invalid: list[InvalidCase] = field(default_factory=list)
+    problems: list[Problem] = field(default_factory=list)
 
 
 @dataclass
@@ -404,7 +410,11 @@ def _absent_required(
     if not rows or rows[0].location.row is None:
         return {}
     present = {name for row in rows for name in row.cells}
-    source = rows[0].location.source
+    return absent_required(schema, present | set(given), rows[0].location.source)
+
+
+def absent_required(schema: Schema, present: set[str], source: str) -> dict[str, Problem]:
+    """:func:`_absent_required` from the fields ``present`` in a spreadsheet's rows."""
     return {
         spec.name: Problem(
             f"required column {spec.label} ({spec.name}) is missing",
@@ -415,31 +425,66 @@ def _absent_required(
         if spec.required
         and spec.default is None
         and spec.name not in present
-        and spec.name not in given
         and spec.level is not Level.GUARANTOR
     }
+
+
+def row_case_id(row: RawRow, schema: Schema) -> str | Problem:
+    """The case a row belongs to, or the problem of a row that names none."""
+    case_id_spec = schema.field("case_id")
+    cell = row.cells.get("case_id")
+    if cell is None:
+        return Problem(
+            "案件编号 (case_id) is empty, so the row belongs to no case",
+            row.location.with_column(row.column_of("case_id", case_id_spec.label)),
+            "fill in case_id on every row of a case (for merged cells in Excel: "
+            "unmerge them and fill down)",
+        )
+    return str(case_id_spec.parse(cell.value))
 
 
 def _group(
     rows: Iterable[RawRow], schema: Schema, problems: list[Problem]
 ) -> dict[str, list[RawRow]]:
     groups: dict[str, list[RawRow]] = {}
-    case_id_spec = schema.field("case_id")
     for row in rows:
-        cell = row.cells.get("case_id")
-        if cell is None:
-            problems.append(
-                Problem(
-                    "案件编号 (case_id) is empty, so the row belongs to no case",
-                    row.location.with_column(row.column_of("case_id", case_id_spec.label)),
-                    "fill in case_id on every row of a case (for merged cells in Excel: "
-                    "unmerge them and fill down)",
-                )
-            )
+        case_id = row_case_id(row, schema)
+        if isinstance(case_id, Problem):
+            problems.append(case_id)
             continue
-        case_id = str(case_id_spec.parse(cell.value))
         groups.setdefault(case_id, []).append(row)
     return groups
+
+
+def validate_group(
+    case_id: str,
+    group: Sequence[RawRow],
+    schema: Schema,
+    *,
+    today: date,
+    absent: Mapping[str, Problem],
+    given: Mapping[str, object] | None = None,
+) -> tuple[Case | InvalidCase, list[Problem]]:
+    """One case from its rows, and its problems in row order (``absent`` ones left out);
+    ``given`` holds typed values for case fields the rows leave empty (``--set``)."""
+    builder = _Builder(case_id, group[0].location)
+    values, where = _case_values(schema, group, builder, today, absent, given or {})
+    items = _level_records(schema, group, Level.ITEM, builder, today)
+    _warn_repeated_lines(items, builder)
+    guarantors: list[dict[str, object]] = []
+    guarantor_records = _level_records(schema, group, Level.GUARANTOR, builder, today)
+    for guarantor, _ in guarantor_records:
+        if guarantor not in guarantors:
+            guarantors.append(guarantor)
+    _check_case(schema, values, where, items, builder)
+    _check_limitation_fields(values, where, items, guarantor_records, builder)
+    # Report in file order (row by row), as a clerk reads the sheet.
+    builder.problems.sort(key=_row_order)
+    problems = [p for p in builder.problems if p not in absent.values()]
+    if any(p.is_error for p in builder.problems):
+        return InvalidCase(case_id, builder.origin, tuple(builder.problems)), problems
+    case = Case(case_id, values, tuple(i for i, _ in items), tuple(guarantors), builder.origin)
+    return case, problems
 
 
 def build_cases(
@@ -457,26 +502,14 @@ def build_cases(
     absent = _absent_required(schema, rows, given)
     result.problems.extend(absent.values())
     for case_id, group in _group(rows, schema, result.problems).items():
-        builder = _Builder(case_id, group[0].location)
-        values, where = _case_values(schema, group, builder, today, absent, given)
-        items = _level_records(schema, group, Level.ITEM, builder, today)
-        _warn_repeated_lines(items, builder)
-        guarantors: list[dict[str, object]] = []
-        guarantor_records = _level_records(schema, group, Level.GUARANTOR, builder, today)
-        for guarantor, _ in guarantor_records:
-            if guarantor not in guarantors:
-                guarantors.append(guarantor)
-        _check_case(schema, values, where, items, builder)
-        _check_limitation_fields(values, where, items, guarantor_records, builder)
-        # Report in file order (row by row), as a clerk reads the sheet.
-        builder.problems.sort(key=_row_order)
-        result.problems.extend(p for p in builder.problems if p not in absent.values())
-        if any(p.is_error for p in builder.problems):
-            result.invalid.append(InvalidCase(case_id, builder.origin, tuple(builder.problems)))
+        case, problems = validate_group(
+            case_id, group, schema, today=today, absent=absent, given=given
+        )
+        result.problems.extend(problems)
+        if isinstance(case, InvalidCase):
+            result.invalid.append(case)
         else:
-            result.cases.append(
-                Case(case_id, values, tuple(i for i, _ in items), tuple(guarantors), builder.origin)
-            )
+            result.cases.append(case)
     # File order: problems without a row (missing columns) first, then row by row.
     result.problems.sort(key=_row_order)
     return result

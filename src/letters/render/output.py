@@ -92,13 +92,17 @@ def atomic_write(target: Path, data: bytes) -> None:
     commit_temp(write_temp(target, data), target)
 
 
-def _process_alive(pid: int) -> bool:
+def process_alive(pid: int) -> bool:
     try:
         os.kill(pid, 0)
     except ProcessLookupError:
         return False
     except PermissionError:
         return True
+    # A killed worker nobody has reaped yet (a zombie) still answers kill(0).
+    with contextlib.suppress(OSError, IndexError):
+        stat = Path(f"/proc/{pid}/stat").read_text()
+        return stat.rsplit(")", 1)[1].split()[0] != "Z"
     return True
 
 
@@ -109,7 +113,7 @@ def remove_stale_temps(directory: Path) -> int:
     removed = 0
     for path in directory.glob(f".*{TEMP_MARKER}*"):
         pid_text = path.name.rsplit(TEMP_MARKER, 1)[1].split("-", 1)[0]
-        if pid_text.isdigit() and _process_alive(int(pid_text)) and int(pid_text) != os.getpid():
+        if pid_text.isdigit() and process_alive(int(pid_text)) and int(pid_text) != os.getpid():
             continue
         with contextlib.suppress(FileNotFoundError):
             path.unlink()

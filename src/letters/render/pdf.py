@@ -1,10 +1,17 @@
-"""Render ``template.html`` + ``style.css`` to PDF with WeasyPrint."""
+"""Render ``template.html`` + ``style.css`` to PDF with WeasyPrint.
+
+Font data is loaded once per renderer (one ``FontConfiguration``), and the
+prepared Core fonts (:mod:`letters.render.fonts`) are registered once with
+``@font-face``; the templates name them first, the full system fonts second.
+"""
 
 from __future__ import annotations
 
 import logging
 import re
-from collections.abc import Iterator
+import shutil
+import weakref
+from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from typing import Any
 
@@ -12,6 +19,7 @@ import jinja2
 
 from letters.errors import RenderError
 from letters.render.environment import make_environment
+from letters.render.fonts import PreparedFont, font_face_css, prepare_fonts
 from letters.templates.registry import TemplateSpec
 
 
@@ -43,11 +51,16 @@ def _weasyprint_problems() -> Iterator[list[str]]:
 
 
 class PdfRenderer:
-    """Renders one template to PDF bytes."""
+    """Renders one template to PDF bytes.
+
+    ``fonts``: the prepared fonts to use (default: prepare them, once per
+    machine); ``()`` renders with the system fonts alone, the reference the
+    tests compare the fast path with.
+    """
 
     format = "pdf"
 
-    def __init__(self, spec: TemplateSpec) -> None:
+    def __init__(self, spec: TemplateSpec, *, fonts: Sequence[PreparedFont] | None = None) -> None:
         if not spec.html_path.is_file():
             raise RenderError(f"template {spec.id} has no template.html ({spec.html_path})")
         self.spec = spec
@@ -58,9 +71,29 @@ class PdfRenderer:
             raise RenderError(
                 f"template {spec.id} (HTML), line {error.lineno}: {error.message}"
             ) from None
+        from weasyprint import CSS
         from weasyprint.text.fonts import FontConfiguration
 
         self.font_config = FontConfiguration()
+        self.fonts = tuple(prepare_fonts() if fonts is None else fonts)
+        self.stylesheets = []
+        if self.fonts:
+            with _weasyprint_problems() as problems:
+                faces = CSS(string=font_face_css(self.fonts), font_config=self.font_config)
+            if problems:
+                raise RenderError(
+                    "a prepared font cannot be loaded: " + "; ".join(problems),
+                    "delete the font cache (see `letters doctor`); it is rebuilt on the next render",
+                )
+            self.stylesheets.append(faces)
+        # WeasyPrint copies @font-face fonts (17 MB here) into a temporary folder
+        # that it removes only when the configuration is garbage collected — which
+        # never happens in a worker process (it ends with os._exit) and fails at
+        # interpreter shutdown. So remove it when the renderer is closed, or at exit.
+        self._cleanup = weakref.finalize(self, _remove_font_folder, self.font_config)
+
+    def close(self) -> None:
+        self._cleanup()
 
     def render_html(self, context: dict[str, Any]) -> str:
         try:
@@ -77,7 +110,7 @@ class PdfRenderer:
         html = self.render_html(context)
         with _weasyprint_problems() as problems:
             document = HTML(string=html, base_url=str(self.spec.directory) + "/")
-            pdf = document.write_pdf(font_config=self.font_config)
+            pdf = document.write_pdf(font_config=self.font_config, stylesheets=self.stylesheets)
         missing = sorted({m.group(1) for p in problems for m in _NOTDEF.finditer(p)})
         if missing:
             raise RenderError(
@@ -93,6 +126,13 @@ class PdfRenderer:
             )
         assert isinstance(pdf, bytes)
         return pdf
+
+
+def _remove_font_folder(font_config: Any) -> None:
+    folder = getattr(font_config, "_folder", None)  # WeasyPrint's, see PdfRenderer.__init__
+    if folder is not None:
+        shutil.rmtree(folder, ignore_errors=True)
+        font_config._folder = None
 
 
 # WeasyPrint reports a character that no font covers (it would print as a box).
