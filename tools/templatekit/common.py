@@ -133,6 +133,27 @@ _COLUMN_TOTALS = {
 }
 
 
+ITEM_WITH_PERIOD = "{{ item.item_name }}{% if item.period %}（{{ item.period }}）{% endif %}"
+
+
+def late_fee_columns(
+    item: Column,
+    *,
+    formula_width_cm: float = 8.0,
+    fee_header: str = "违约金（元）",
+    fee_width_cm: float = 2.5,
+) -> tuple[Column, ...]:
+    """The late-fee table every kind prints: 序号 (matching the amount table above),
+    the line, days overdue, the printed formula and the fee."""
+    return (
+        Column("序号", "{{ item.index }}", "center", 1.0),
+        item,
+        Column("逾期\n天数", "{{ item.days_overdue }}", "center", 1.3),
+        Column("计算方式", "{{ item.late_fee_formula }}", "left", formula_width_cm),
+        Column(fee_header, "{{ item.late_fee }}", "right", fee_width_cm),
+    )
+
+
 def totals_row(columns: tuple[Column, ...]) -> tuple[str, ...]:
     """The 合计 row of an amount table: the label under the second column, and the
     total under every amount column (so a table's totals cannot be misplaced)."""

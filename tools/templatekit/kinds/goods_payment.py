@@ -7,9 +7,11 @@ Art. 195 (a demand interrupts the limitation period).
 
 from templatekit.blocks import Column, If, Letter, LoopTable, Para
 from templatekit.common import (
+    ITEM_WITH_PERIOD,
     PAYEE_ACCOUNT,
     contact,
     header,
+    late_fee_columns,
     receipt_slip,
     section,
     signature,
@@ -31,18 +33,7 @@ AMOUNT_COLUMNS = (
     Column("欠付金额（元）", "{{ item.outstanding }}", "right", 2.7),
 )
 
-LATE_FEE_COLUMNS = (
-    Column("序号", "{{ item.index }}", "center", 1.0),
-    Column(
-        "项目",
-        "{{ item.item_name }}{% if item.period %}（{{ item.period }}）{% endif %}",
-        "left",
-        2.8,
-    ),
-    Column("逾期\n天数", "{{ item.days_overdue }}", "center", 1.3),
-    Column("计算方式", "{{ item.late_fee_formula }}", "left", 8.0),
-    Column("违约金（元）", "{{ item.late_fee }}", "right", 2.5),
-)
+LATE_FEE_COLUMNS = late_fee_columns(Column("项目", ITEM_WITH_PERIOD, "left", 2.8))
 
 LETTER = Letter(
     id="goods-payment",

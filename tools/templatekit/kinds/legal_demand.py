@@ -11,7 +11,16 @@ so the letter also interrupts the limitation period (Art. 195).
 """
 
 from templatekit.blocks import Column, For, If, Letter, Letterhead, LoopTable, Para
-from templatekit.common import PAYEE_ACCOUNT, header, receipt_slip, section, signature, totals_row
+from templatekit.common import (
+    ITEM_WITH_PERIOD,
+    PAYEE_ACCOUNT,
+    header,
+    late_fee_columns,
+    receipt_slip,
+    section,
+    signature,
+    totals_row,
+)
 
 AMOUNT_COLUMNS = (
     Column("序号", "{{ item.index }}", "center", 1.1),
@@ -28,18 +37,7 @@ AMOUNT_COLUMNS = (
     Column("欠付金额（元）", "{{ item.outstanding }}", "right", 2.5),
 )
 
-LATE_FEE_COLUMNS = (
-    Column("序号", "{{ item.index }}", "center", 1.0),
-    Column(
-        "款项",
-        "{{ item.item_name }}{% if item.period %}（{{ item.period }}）{% endif %}",
-        "left",
-        2.8,
-    ),
-    Column("逾期\n天数", "{{ item.days_overdue }}", "center", 1.3),
-    Column("计算方式", "{{ item.late_fee_formula }}", "left", 8.0),
-    Column("违约金（元）", "{{ item.late_fee }}", "right", 2.5),
-)
+LATE_FEE_COLUMNS = late_fee_columns(Column("款项", ITEM_WITH_PERIOD, "left", 2.8))
 
 MATTER = (
     "拖欠委托人{% if contract_name %}《{{ contract_name }}》"

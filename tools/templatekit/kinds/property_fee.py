@@ -13,6 +13,7 @@ from templatekit.common import (
     PAYEE_ACCOUNT,
     contact,
     header,
+    late_fee_columns,
     receipt_slip,
     section,
     signature,
@@ -31,13 +32,12 @@ AMOUNT_COLUMNS = (
     Column("欠缴金额（元）", "{{ item.outstanding }}", "right", 1.9),
 )
 
-LATE_FEE_COLUMNS = (
-    Column("序号", "{{ item.index }}", "center", 1.0),
-    # The 序号 matches the fee table above, which also shows each period.
+# The 序号 matches the fee table above, which also shows each period.
+LATE_FEE_COLUMNS = late_fee_columns(
     Column("收费项目", "{{ item.item_name }}", "left", 2.6),
-    Column("逾期\n天数", "{{ item.days_overdue }}", "center", 1.3),
-    Column("计算方式", "{{ item.late_fee_formula }}", "left", 8.3),
-    Column("违约金\n（逾期付款）\n（元）", "{{ item.late_fee }}", "right", 2.4),
+    formula_width_cm=8.3,
+    fee_header="违约金\n（逾期付款）\n（元）",
+    fee_width_cm=2.4,
 )
 
 LETTER = Letter(

@@ -18,6 +18,7 @@ from templatekit.common import (
     PAYEE_ACCOUNT,
     contact,
     header,
+    late_fee_columns,
     receipt_slip,
     section,
     signature,
@@ -35,14 +36,8 @@ AMOUNT_COLUMNS = (
     Column("欠付金额（元）", "{{ item.outstanding }}", "right", 2.5),
 )
 
-LATE_FEE_COLUMNS = (
-    Column("序号", "{{ item.index }}", "center", 1.0),
-    # The 序号 matches the arrears table; the period alone names the line here.
-    Column("所属期间", "{{ item.period }}", "left", 2.8),
-    Column("逾期\n天数", "{{ item.days_overdue }}", "center", 1.3),
-    Column("计算方式", "{{ item.late_fee_formula }}", "left", 8.0),
-    Column("违约金（元）", "{{ item.late_fee }}", "right", 2.5),
-)
+# The 序号 matches the arrears table; the period alone names the line here.
+LATE_FEE_COLUMNS = late_fee_columns(Column("所属期间", "{{ item.period }}", "left", 2.8))
 
 ROUTE = "{% if dispute_resolution %}{{ dispute_resolution }}{% else %}向人民法院提起诉讼{% endif %}"
 
