@@ -227,7 +227,7 @@ def test_parallel_batch_is_the_sequential_one_with_print_file_and_mailing_list(
         str(out / "ems.xlsx"),
     )
     assert result.exit_code == 0, result.output + result.stderr
-    assert f"Print file: {out / 'print.pdf'} ({LETTERS} letters" in result.output
+    assert f"Print file: {out / 'print.pdf'} ({LETTERS} copies" in result.output
     assert f"Mailing list: {out / 'ems.xlsx'} ({LETTERS} rows)." in result.output
     assert digests(out) == digests(reference)
     assert (out / "manifest.json").read_bytes() == (reference / "manifest.json").read_bytes()
@@ -323,7 +323,7 @@ def test_resume_after_sigkill_finishes_with_identical_files_and_no_duplicate_log
 
     result = run(*render_args(batch_file, out, "--db", str(db), "--jobs", "2", "--resume"))
     assert result.exit_code == 0, result.output + result.stderr
-    assert "of them already complete" in result.output
+    assert "were already complete" in result.output
     after = digests(out)
     assert after == digests(reference)  # every file, byte for byte
     assert {name: after[name] for name in finished} == finished  # finished ones untouched
@@ -384,3 +384,33 @@ def test_manifest_is_written_as_json_dumps_would(tmp_path: Path) -> None:
     assert (tmp_path / "manifest.json").read_text("utf-8") == expected
     ManifestWriter(tmp_path / "empty").close()
     assert (tmp_path / "empty" / "manifest.json").read_text("utf-8") == "[]\n"
+
+
+def test_every_guarantor_gets_an_envelope_and_a_copy(tmp_path: Path) -> None:
+    """A 逾期催收通知书 is a demand on the borrower and on each guarantor, who must each
+    be reached (民法典 Art. 693): one mailing-list row and one printed copy per party."""
+    out = tmp_path / "out"
+    result = CliRunner().invoke(
+        cli,
+        ["render", str(SAMPLES / "overdue-notice.json"), "-t", "overdue-notice", "-o", str(out),
+         "--db", str(tmp_path / "l.db"), "--format", "pdf", "--jobs", "1", "--quiet",
+         "--print-pdf", str(out / "print.pdf"), "--mailing-list", str(out / "ems.xlsx")],
+    )  # fmt: skip
+    assert result.exit_code == 0, result.output
+    data = json.loads((SAMPLES / "overdue-notice.json").read_text(encoding="utf-8"))["cases"]
+    parties = [(c["case_id"], 1 + len(c.get("guarantors", []))) for c in data]
+    total = sum(n for _, n in parties)
+    assert f"Print file: {out / 'print.pdf'} ({total} copies" in result.output
+    sheet = openpyxl.load_workbook(out / "ems.xlsx").active
+    rows = list(sheet.iter_rows(min_row=2, values_only=True))
+    assert [r[1] for r in rows] == [case_id for case_id, n in parties for _ in range(n)]
+    first = data[0]
+    assert [r[2] for r in rows[1 : len(first["guarantors"]) + 1]] == [
+        g["guarantor_name"] for g in first["guarantors"]
+    ]
+    assert [r[5] for r in rows[1 : len(first["guarantors"]) + 1]] == [
+        g["guarantor_address"] for g in first["guarantors"]
+    ]
+    pages = len(PdfReader(out / "print.pdf").pages)
+    per_letter = {p.name: len(PdfReader(p).pages) for p in out.glob("*_overdue-notice.pdf")}
+    assert pages == sum(per_letter[f"{case_id}_overdue-notice.pdf"] * n for case_id, n in parties)

@@ -149,3 +149,13 @@ def test_supplement_extends_chinese_calendar() -> None:
     # 2027-01-01 is a Friday holiday in the supplement; the roll goes past the weekend.
     assert last_day(date(2026, 12, 25), days=7, calendar=calendar).legal == date(2027, 1, 4)
     assert calendar.is_rest_day(date(2026, 10, 1))  # 2026 still from chinesecalendar
+
+
+def test_without_roll_a_year_without_holiday_data_only_hides_the_safe_action_date() -> None:
+    # A guarantee period is never extended (Art. 692): its last day does not depend
+    # on holidays, so missing holiday data leaves only the safe action date unknown.
+    result = last_day(date(2027, 1, 10), months=6, calendar=CALENDAR, roll=False)
+    assert result.raw == result.legal == date(2027, 7, 10)
+    assert result.holiday_data_missing is None
+    assert result.safe_action is None
+    assert any("无法确定此前的最后一个工作日" in step for step in result.steps)

@@ -17,6 +17,7 @@ from click.testing import CliRunner, Result
 from evidence_helpers import issue_letter
 from helpers import SAMPLES
 from letters.cli import cli
+from letters.evidence.events import PartyRole
 from letters.evidence.registry import Registry
 
 # Letters of samples/goods-payment.csv, numbered in file order.
@@ -74,7 +75,10 @@ def test_record_a_dispatch_then_a_signed_receipt_by_waybill(db: str, tmp_path: P
         "receipts", "record", "1180123456789", "--event", "signed", "--date", "2026-09-28",
         "--signer", "张三", "--capacity", "收发部门", "--sealed", "--scan", str(scan), "--db", db,
     )  # fmt: skip
-    assert again.stdout == f"Already in the log as entry {ISSUED + 1}; nothing recorded.\n"
+    assert again.stdout == (
+        f"Already in the log as entry {ISSUED + 1}; nothing recorded. (If this is "
+        "a second, separate event, add --remark to tell the two apart.)\n"
+    )
     listed = json.loads(
         run("receipts", "list", "--letter", "1180123456789", "--json", "--db", db).stdout
     )
@@ -391,3 +395,111 @@ def test_bank_debit_and_obstacle_reach_the_limitation_engine(db: str) -> None:
     explained = run("limitation", "explain", "GP-2026-003", "--db", db, "--as-of", "2026-11-22")
     assert explained.exit_code == 0, explained.output
     assert "2026年11月20日" in explained.stdout  # the debit interrupts (诉讼时效规定 Art. 8)
+
+
+@pytest.fixture(scope="module")
+def loan_letters(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    folder = tmp_path_factory.mktemp("loans")
+    result = run(
+        "render", str(SAMPLES / "overdue-notice.json"), "-t", "overdue-notice",
+        "-o", str(folder / "out"), "--db", str(folder / "letters.db"), "-q",
+        "--format", "docx", "--jobs", "1",
+    )  # fmt: skip
+    assert result.exit_code == 0, result.output
+    return folder / "letters.db"
+
+
+def test_an_envelope_sent_to_a_guarantor_counts_for_the_guarantor(
+    loan_letters: Path, tmp_path: Path
+) -> None:
+    """ON-2026-0001 (issued 2026-11-20) goes to the borrower and to 周立新, a 连带责任保证
+    guarantor, in an envelope of his own. Its delivery, recorded by waybill alone,
+    is a demand on 周立新 (Art. 694) and interrupts nothing for the borrower."""
+    db = str(tmp_path / "letters.db")
+    shutil.copy(loan_letters, db)
+    letter = "贷催〔2026〕第0001号"
+    sent = run(
+        "receipts", "record", letter, "--event", "dispatched", "--date", "2026-11-20",
+        "--channel", "ems", "--waybill", "1180300000010", "--contents", f"逾期催收通知书 {letter}",
+        "--party", "周立新", "--db", db,
+    )  # fmt: skip
+    assert sent.exit_code == 0, sent.output
+    delivered = run(
+        "receipts", "record", "1180300000010", "--event", "delivered", "--date", "2026-11-21",
+        "--db", db,
+    )  # fmt: skip
+    assert delivered.exit_code == 0, delivered.output
+    with Registry(Path(db)) as registry:
+        (*_, (_, event)) = registry.events(letter_no=letter)
+    assert (event.kind.value, event.party, event.party_role, event.waybill) == (
+        "delivered", "周立新", PartyRole.GUARANTOR, "1180300000010"
+    )  # fmt: skip
+    explained = run(
+        "limitation", "explain", "ON-2026-0001", "--db", db, "--as-of", "2026-11-22", "--json"
+    )
+    parts = json.loads(explained.stdout)["claim_parts"]
+    guarantor = next(p for p in parts if p["obligor"] == "周立新")
+    borrower = next(p for p in parts if p["role"] == "debtor")
+    assert guarantor["last_event"]["kind"] == "delivered"
+    assert guarantor["last_event"]["date"] == "2026-11-21"
+    # Within the guarantee period (6 months from maturity 2026-06-19: 2026-12-19), so
+    # the guarantee debt runs 3 years from the demand: raw 2029-11-21 (Arts. 692, 694).
+    assert guarantor["periods"]["guarantee-period"]["raw"] == "2026-12-19"
+    assert guarantor["periods"]["guarantee-limitation"]["raw"] == "2029-11-21"
+    # Nothing interrupted the main debt: 3 years from maturity, 2029-06-19, comes first
+    # and protects the guarantor as well (Art. 701).
+    assert borrower["last_event"] is None
+    assert borrower["raw_last_day"] == guarantor["raw_last_day"] == "2029-06-19"
+
+
+def test_a_party_that_is_not_in_the_case_is_refused(loan_letters: Path, tmp_path: Path) -> None:
+    db = str(tmp_path / "letters.db")
+    shutil.copy(loan_letters, db)
+    result = run(
+        "receipts", "record", "贷催〔2026〕第0001号", "--event", "delivered", "--date", "2026-11-21",
+        "--party", "不存在的人", "--db", db,
+    )  # fmt: skip
+    assert result.exit_code == 1
+    assert "不存在的人 is not a party of case ON-2026-0001" in result.stderr
+    assert "the parties are: 杭州临平顺达五金制品有限公司" in result.stderr
+
+
+def test_someone_else_signing_as_the_addressee_is_flagged(db: str) -> None:
+    result = run(
+        "receipts", "record", LETTER_5, "--event", "signed", "--date", "2026-11-13",
+        "--signer", "王五", "--capacity", "本人", "--db", db,
+    )  # fmt: skip
+    assert result.exit_code == 0
+    assert "王五 signed as 本人, but the letter is addressed to 陈国华" in result.stderr
+
+
+def test_a_china_post_export_imports_as_it_is(db: str, tmp_path: Path) -> None:
+    sent = run(
+        "receipts", "record", LETTER_2, "--event", "寄出", "--date", "2026-09-25",
+        "--channel", "ems", "--waybill", "1180123456789", "--contents", f"催款函 {LETTER_2}",
+        "--db", db,
+    )  # fmt: skip
+    assert sent.exit_code == 0, sent.output
+    workbook = openpyxl.Workbook()
+    sheet = workbook.active
+    sheet.append(["邮件号", "客户单号", "投递状态", "妥投时间", "签收人", "最新轨迹"])
+    sheet.append(["1180123456789", "GP-2026-002", "妥投", datetime(2026, 9, 27, 10, 12), "张三",
+                  "已妥投，收发室签收"])  # fmt: skip
+    sheet.append(["1180123456790", "GP-2026-003", "未妥投", None, None, "运输中"])
+    path = tmp_path / "ems-results.xlsx"
+    workbook.save(path)
+    result = run("receipts", "import", str(path), "--db", db)
+    assert result.exit_code == 0, result.output
+    assert (
+        f'{path}, row 2, column "最新轨迹": warning: reason (原因) does not apply to a delivered '
+        "event; it is ignored" in result.stderr
+    )
+    assert (
+        f'{path}, row 3, column "投递状态": warning: status "未妥投" is not an event yet; '
+        "the row is skipped" in result.stderr
+    )
+    with Registry(Path(db)) as registry:
+        (*_, (_, event)) = registry.events(letter_no=LETTER_2)
+    assert (event.kind.value, event.date, event.signer, event.waybill, event.reason) == (
+        "delivered", date(2026, 9, 27), "张三", "1180123456789", None
+    )  # fmt: skip

@@ -331,3 +331,13 @@ def test_a_header_can_never_mean_two_fields() -> None:
 
     with pytest.raises(ValueError, match='the header "到期日" would mean both'):
         build_schema({"due_date": {}, "loan_maturity_date": {}})
+
+
+def test_real_id_numbers_whose_district_is_younger_than_their_holder() -> None:
+    """310115 (上海浦东) was created in 1993; a person born there in 1980 carries it.
+    Check digits computed by hand with GB 11643 (weights 7 9 10 5 8 4 2 1 6 3 7 9 10 5 8 4 2)."""
+    for number in ("310115198003150012", "440305197803150013", "330106197106047010"):
+        result = validate(row(2, {**BASE, "debtor_id_no": number, **ITEM}))
+        assert result.problems == [], number
+    wrong_check_digit = validate(row(2, {**BASE, "debtor_id_no": "330106197106047011", **ITEM}))
+    assert len(wrong_check_digit.errors) == 1

@@ -119,6 +119,13 @@ class LettersGroup(click.Group):
             raise click.exceptions.Exit(1) from None
 
 
+def _print_capped(problems: Sequence[Problem], about: str, command: str, most: int = 10) -> None:
+    """At most ``most`` of a long list of warnings, and where to see them all."""
+    print_problems(problems[:most])
+    if len(problems) > most:
+        stderr.print(f"… and {len(problems) - most} more warnings {about}: see `{command}`.")
+
+
 def print_problems(problems: Sequence[Problem]) -> None:
     for problem in problems:
         colour = "red" if problem.is_error else "yellow"
@@ -992,13 +999,14 @@ def render(
         )
         raise click.exceptions.Exit(1)
     print_problems(validation.warnings if not skip_invalid else validation.problems)
-    print_problems(limitation)
+    _print_capped(limitation, "about limitation periods", "letters limitation report")
     if plan.conflicts:
         print_problems(plan.conflicts)
         stderr.print("Nothing was written.")
         raise click.exceptions.Exit(1)
     out_dir.mkdir(parents=True, exist_ok=True)
-    remove_stale_temps(out_dir)
+    for folder in {out_dir, *(p.parent for p in (print_pdf, mailing_list) if p is not None)}:
+        remove_stale_temps(folder)  # left by a batch that was killed
     batch = BatchSettings(
         out_dir.resolve(),
         formats,
@@ -1072,7 +1080,11 @@ def _report(
         stderr.print(f"[red]failed[/]: case {escape(outcome.case_id)}: {escape(message)}")
     rendered, new_entries = summary.rendered, summary.new_log_entries
     files = rendered * len(formats)
-    resumed = f", {summary.resumed} of them already complete" if summary.resumed else ""
+    resumed = (
+        f"; {summary.resumed} letter{'s' * (summary.resumed != 1)} were already complete"
+        if summary.resumed
+        else ""
+    )
     stdout.print(
         f"Rendered {rendered} letter{'s' * (rendered != 1)} "
         f"({files} file{'s' * (files != 1)}{resumed}) into {out_dir}; "
@@ -1081,7 +1093,10 @@ def _report(
     for sink in sinks:
         if isinstance(sink, PrintFile):
             blank = f", {sink.blank_pages} blank pages for duplex" if sink.duplex else ""
-            stdout.print(f"Print file: {sink.path} ({sink.letters} letters{blank}).")
+            stdout.print(
+                f"Print file: {sink.path} ({sink.letters} copies: one per addressee and "
+                f"guarantor{blank})."
+            )
         elif isinstance(sink, MailingList):
             stdout.print(f"Mailing list: {sink.path} ({sink.rows} rows).")
             if sink.without_phone:
@@ -1655,7 +1670,10 @@ def receipts_record(
     event = item.event
     subject = event.letter_no or f"case {event.case_id}"
     if item.duplicate_of is not None:
-        stdout.print(f"Already in the log as entry {item.duplicate_of}; nothing recorded.")
+        stdout.print(
+            f"Already in the log as entry {item.duplicate_of}; nothing recorded. (If this is "
+            "a second, separate event, add --remark to tell the two apart.)"
+        )
         return
     stdout.print(f"Recorded entry {indices[0]}: {event.kind} {subject} on {event.date}.")
 
@@ -1670,9 +1688,13 @@ def receipts_import(
 ) -> None:
     """Record events from a spreadsheet (CSV, .xlsx or JSON), one row per event.
 
-    Columns (English names or Chinese labels): 函号 or 运单号 or 案件编号, 事件,
-    日期, and as needed 寄送方式, 内件品名, 签收人, 签收人身份, 签名/盖章/捺印,
-    原因, 金额, 受理机构, 更正条目, 备注, 回执扫描件 (a path next to the file).
+    Columns (English names or Chinese labels): 函号 or 运单号 (邮件号) or 案件编号
+    (客户单号), 事件 (投递状态), 日期 (妥投时间 …), and as needed 寄送方式, 内件品名,
+    签收人, 签收人身份, 签名/盖章/捺印, 原因 (最新轨迹), 金额, 受理机构, 更正条目,
+    备注, 回执扫描件 (a path next to the file); every name and alias is in
+    src/letters/data/receipt_fields.toml. A China Post export works as it is:
+    rows still in transit (未妥投, 运输中 …) are skipped with a warning, and
+    a column that does not fit a row's event is ignored with a warning.
     Every row is checked before any is written: one bad row, and nothing is
     recorded. Rows already in the log are skipped, so an import can be re-run.
 

@@ -7,7 +7,7 @@ decides (organisation names carry a form such as 公司, 厂, 中心).
 
 from __future__ import annotations
 
-from stdnum.cn import ric
+from letters.identifiers import is_resident_id
 
 _ORGANISATION_MARKERS = (
     "公司",
@@ -49,7 +49,7 @@ def is_natural_person(name: str, id_no: str | None = None) -> bool:
     True
     """
     if id_no:
-        return bool(ric.is_valid(id_no))
+        return is_resident_id(id_no)
     return not any(marker in name for marker in _ORGANISATION_MARKERS)
 
 

@@ -2,7 +2,7 @@
 
 Columns are those of the EMS bulk template that case data can fill: the
 recipient (the addressee, or the person named in 收件人 with the addressee as
-unit), phone and address; 内件品名 naming the letter and its number (the
+unit; then each guarantor on a row of its own), phone and address; 内件品名 naming the letter and its number (the
 courts look for it on the waybill: it ties the mail item to the letter); one
 item of documents (文件); the sender from the creditor, or the law firm for a
 律师函. 客户单号 is the case id, so the post office's results can be matched
@@ -43,28 +43,47 @@ def _text(values: Any, name: str) -> str:
     return "" if value is None else str(value)
 
 
-def mailing_row(number: int, case: Any, letter_no: str, spec: TemplateSpec) -> list[object]:
-    """The row of one letter (``case`` is a validated :class:`~letters.model.Case`)."""
+def mailing_rows(first: int, case: Any, letter_no: str, spec: TemplateSpec) -> list[list[object]]:
+    """The rows of one letter, numbered from ``first``: one for the addressee and
+    one for each guarantor. A 逾期催收通知书 is a demand on every guarantor too,
+    and a 连带责任保证 guarantee lapses unless the demand reaches the guarantor
+    within the guarantee period (民法典 Art. 693): each needs an envelope of
+    their own. ``case`` is a validated :class:`~letters.model.Case`."""
     values = case.values
-    debtor = _text(values, "debtor_name")
-    attention = _text(values, "debtor_attention")
-    person = is_natural_person(debtor, _text(values, "debtor_id_no") or None)
     sender_unit = _text(values, "law_firm_name") or _text(values, "creditor_name")
     sender_address = _text(values, "law_firm_address") or _text(values, "creditor_address")
-    return [
-        number,
-        case.case_id,
-        attention or debtor,
-        "" if person else debtor,
-        _text(values, "debtor_phone"),
-        _text(values, "debtor_address"),
-        f"{spec.title} {letter_no}",
-        1,
-        "文件",
+    sender = [
         _text(values, "contact_person"),
         sender_unit,
         _text(values, "contact_phone"),
         sender_address,
+    ]
+    contents = f"{spec.title} {letter_no}"
+    debtor = _text(values, "debtor_name")
+    attention = _text(values, "debtor_attention")
+    person = is_natural_person(debtor, _text(values, "debtor_id_no") or None)
+    recipients = [
+        (
+            attention or debtor,
+            "" if person else debtor,
+            _text(values, "debtor_phone"),
+            _text(values, "debtor_address"),
+        )
+    ]
+    for guarantor in case.guarantors:
+        name = _text(guarantor, "guarantor_name")
+        own = is_natural_person(name, _text(guarantor, "guarantor_id_no") or None)
+        recipients.append(
+            (
+                name,
+                "" if own else name,
+                _text(guarantor, "guarantor_phone"),
+                _text(guarantor, "guarantor_address"),
+            )
+        )
+    return [
+        [first + offset, case.case_id, *recipient, contents, 1, "文件", *sender]
+        for offset, recipient in enumerate(recipients)
     ]
 
 
@@ -87,11 +106,11 @@ class MailingList:
     def add(self, case: object, outcome: Any) -> None:
         if outcome.status != "rendered":
             return
-        self.rows += 1
-        row = mailing_row(self.rows, case, outcome.letter_no, self.spec)
-        if not row[4]:
-            self.without_phone.append(outcome.case_id)
-        self.sheet.append(row)
+        for row in mailing_rows(self.rows + 1, case, outcome.letter_no, self.spec):
+            self.rows += 1
+            if not row[4]:
+                self.without_phone.append(f"{outcome.case_id} {row[2]}")
+            self.sheet.append(row)
 
     def close(self) -> None:
         self.path.parent.mkdir(parents=True, exist_ok=True)
@@ -105,5 +124,9 @@ class MailingList:
             temp.unlink(missing_ok=True)
 
     def abort(self) -> None:
-        with contextlib.suppress(Exception):  # a write-only workbook must be saved to be freed
+        # A write-only sheet streams through a generator that must be closed, or its
+        # clean-up fails noisily when it is collected after an interrupted batch.
+        with contextlib.suppress(Exception):
+            self.sheet.close()
+        with contextlib.suppress(Exception):
             self.workbook.close()

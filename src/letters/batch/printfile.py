@@ -1,6 +1,8 @@
 """One PDF for the print room: every letter of a batch, in input order.
 
-With ``duplex`` a blank page follows each letter with an odd number of pages,
+A letter to a borrower and guarantors is printed once per party, for the
+envelopes of the mailing list. With ``duplex`` a blank page follows each letter
+with an odd number of pages,
 so every letter starts on the front of a sheet and no letter is printed on the
 back of another addressee's.
 
@@ -136,7 +138,10 @@ class PrintFile:
 
     def add(self, case: object, outcome: Any) -> None:
         if outcome.status == "rendered" and "pdf" in outcome.files:
-            self.add_pdf(self.out_dir / outcome.files["pdf"])
+            # One copy for the addressee and one for each guarantor: every party
+            # is served the notice and signs (and returns) a receipt slip of its own.
+            for _ in range(1 + len(getattr(case, "guarantors", ()))):
+                self.add_pdf(self.out_dir / outcome.files["pdf"])
 
     def close(self) -> None:
         pages = DictionaryObject(

@@ -27,6 +27,10 @@ from letters.schema import Field, Level, Schema, is_blank, normalize_header
 SUPPORTED_SUFFIXES = (".csv", ".xlsx", ".json")
 # Rows above the header that a clerk's export may carry (a title, a date line).
 _HEADER_SEARCH_ROWS = 10
+FIELD_NAMES_HINT = (
+    "the field names: `letters templates show TEMPLATE` for case files, `letters receipts "
+    "import --help` for receipts"
+)
 _TOTAL_WORDS = {"合计", "小计", "总计", "总合计", "合计金额", "total", "Total", "TOTAL"}
 _ITEM_KEYS = {"items", "明细", "项目明细", "amount_lines"}
 _GUARANTOR_KEYS = {"guarantors", "保证人", "保证人列表"}
@@ -125,9 +129,7 @@ def _table_stream(
                 Problem(
                     f'column "{header}" is not a field of this template; it is ignored',
                     where,
-                    f"did you mean {guess}? Rename the column if so"
-                    if guess
-                    else "see `letters templates show TEMPLATE` for the field names",
+                    f"did you mean {guess}? Rename the column if so" if guess else FIELD_NAMES_HINT,
                     Severity.WARNING,
                 )
             )
@@ -392,7 +394,7 @@ def _json_cells(
                 Problem(
                     f'"{key}" is not a field of this template; it is ignored',
                     where,
-                    "see `letters templates show TEMPLATE`",
+                    FIELD_NAMES_HINT,
                     Severity.WARNING,
                 )
             )

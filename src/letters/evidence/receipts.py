@@ -173,23 +173,30 @@ def build_event(
     )
 
 
+def inapplicable(kind: EventKind, given: Sequence[str]) -> list[str]:
+    """The fields given that do not apply to ``kind``.
+
+    >>> inapplicable(EventKind.DELIVERED, ["date", "reason", "waybill"])
+    ['reason']
+    """
+    allowed = APPLICABLE[kind] | _ALWAYS | set(REFERENCE_FIELDS) | {"event"}
+    return [name for name in given if name not in allowed]
+
+
 def check_fields(kind: EventKind, given: Sequence[str]) -> list[EventProblem]:
     """Fields given that do not apply to ``kind``, and required ones missing.
 
     >>> [p.message for p in check_fields(EventKind.PAYMENT, ["date", "signer"])]
     ['signer (签收人) does not apply to a payment event', 'a payment event needs amount (金额)']
     """
-    problems = []
-    allowed = APPLICABLE[kind] | _ALWAYS
-    for name in given:
-        if name not in allowed and name not in REFERENCE_FIELDS and name != "event":
-            problems.append(
-                EventProblem(
-                    f"{label(name)} does not apply to a {kind} event",
-                    name,
-                    "leave it empty, or check the event type",
-                )
-            )
+    problems = [
+        EventProblem(
+            f"{label(name)} does not apply to a {kind} event",
+            name,
+            "leave it empty, or check the event type",
+        )
+        for name in inapplicable(kind, given)
+    ]
     for name in REQUIRED.get(kind, ()):
         if name not in given:
             problems.append(

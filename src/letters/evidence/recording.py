@@ -20,7 +20,7 @@ from pathlib import Path
 
 from letters.cases.load import read_rows
 from letters.errors import InputError, Location, Problem, Severity, ValueProblem
-from letters.evidence.events import Attachment, Event, EventKind
+from letters.evidence.events import Attachment, Capacity, Event, EventKind, PartyRole
 from letters.evidence.files import media_type, sha256_of
 from letters.evidence.receipts import (
     FILE_FIELDS,
@@ -32,6 +32,7 @@ from letters.evidence.receipts import (
     build_event,
     check_event,
     check_fields,
+    inapplicable,
     label,
     receipt_schema,
     same_event,
@@ -39,6 +40,7 @@ from letters.evidence.receipts import (
 from letters.evidence.registry import Registry
 from letters.evidence.storage import describe
 from letters.model import RawRow
+from letters.rules.obligations import Obligation, obligation_from_case
 
 
 @dataclass
@@ -50,6 +52,7 @@ class Draft:
     locations: dict[str, Location] = field(default_factory=dict)
     reference: str | None = None  # a letter number, waybill or case id, whichever it is
     files: list[tuple[Path, Location]] = field(default_factory=list)
+    skipped: bool = False  # a tracking state that is not an event yet (未妥投 …)
 
     def where(self, name: str | None) -> Location:
         return self.locations.get(name or "", self.origin)
@@ -104,6 +107,18 @@ def draft_from_cells(
     schema = receipt_schema()
     draft = Draft(origin, reference=reference)
     problems: list[Problem] = []
+    status = cells.get("event")
+    if status is not None and _normal(status[0]) in NOT_YET_EVENTS:
+        problems.append(
+            Problem(
+                f'status "{status[0]}" is not an event yet; the row is skipped',
+                status[1],
+                "import the row again once the item is delivered, signed for, refused or returned",
+                Severity.WARNING,
+            )
+        )
+        draft.skipped = True
+        return draft, problems
     for name, (raw, location) in cells.items():
         draft.locations[name] = location
         if name in FILE_FIELDS:
@@ -127,6 +142,29 @@ def draft_from_cells(
             )
         )
     return draft, problems
+
+
+# Tracking states a post office's export lists before anything has happened to the
+# item that the law counts (诉讼时效规定 Art. 8 needs arrival, a signature, a refusal).
+NOT_YET_EVENTS = frozenset(
+    {
+        "未妥投",
+        "运输中",
+        "在途",
+        "在途中",
+        "派送中",
+        "投递中",
+        "待投递",
+        "待派送",
+        "投递失败",
+        "未签收",
+        "已发出待投递",
+    }
+)
+
+
+def _normal(value: object) -> str:
+    return "".join(str(value).split())
 
 
 def _missing(draft: Draft, name: str) -> Location:
@@ -278,6 +316,116 @@ def resolve(
     )
 
 
+# ---------------------------------------------------------------- parties
+
+
+def _on_envelope(
+    event: Event,
+    draft: Draft,
+    registry: Registry,
+    pending_waybills: Mapping[str, str],
+    logged: Sequence[tuple[int, Event]],
+    batch: Sequence[tuple[Draft, Event]],
+) -> Event:
+    """What happened to an envelope named by its waybill happened to the party that
+    envelope was sent to: a guarantor signing for his own copy interrupts *his*
+    period, not the borrower's (担保制度解释: never carried over). The event keeps
+    the waybill, so the evidence shows which envelope it was."""
+    if event.kind is EventKind.DISPATCHED or event.letter_no is None:
+        return event
+    waybill = event.waybill
+    reference = draft.reference
+    if (
+        waybill is None
+        and reference is not None
+        and registry.letter(reference) is None
+        and event.letter_no in letters_with_waybill(registry, reference, pending_waybills)
+    ):
+        waybill = reference
+    if waybill is None:
+        return event
+    dispatches = [e for _, e in logged] + [e for _, e in batch if e.letter_no == event.letter_no]
+    dispatch = next(
+        (
+            e
+            for e in reversed(dispatches)
+            if e.kind is EventKind.DISPATCHED and e.waybill == waybill
+        ),
+        None,
+    )
+    if dispatch is None or event.party is not None:
+        return replace(event, waybill=waybill)
+    return replace(event, waybill=waybill, party=dispatch.party, party_role=dispatch.party_role)
+
+
+def _obligation(
+    registry: Registry, letter: LetterFacts | None, case_id: str | None
+) -> Obligation | None:
+    if letter is not None:
+        return obligation_from_case(registry.case_data(letter.letter_no))
+    if case_id is None:
+        return None
+    issued = [x for x in registry.letters(case_id) if x["status"] == "issued"]
+    return obligation_from_case(registry.case_data(issued[-1]["letter_no"])) if issued else None
+
+
+def _party_problems(
+    event: Event, registry: Registry, letter: LetterFacts | None, case_id: str | None
+) -> list[EventProblem]:
+    """A named party must be one of the case's (a typo would make the event count
+    for nobody), and a receipt signed by the addressee in person must bear the
+    addressee's name."""
+    problems: list[EventProblem] = []
+    obligation = _obligation(registry, letter, case_id)
+    if obligation is not None and event.party is not None and obligation.party(event.party) is None:
+        known = [obligation.debtor.name, *(p.name for p in obligation.joint_debtors)]
+        known += [g.name for g in obligation.guarantors]
+        problems.append(
+            EventProblem(
+                f"{event.party} is not a party of case {case_id}",
+                "party",
+                "the parties are: " + ", ".join(known),
+            )
+        )
+    addressee = event.party or (letter.addressee if letter else None)
+    if (
+        event.capacity is Capacity.SELF
+        and event.signer is not None
+        and addressee is not None
+        and event.signer != addressee
+    ):
+        problems.append(
+            EventProblem(
+                f"{event.signer} signed as 本人, but the letter is addressed to {addressee}",
+                "signer",
+                "record who signed and in what capacity (e.g. 同住亲属 or 授权人), or name "
+                "the party with --party",
+                Severity.WARNING,
+            )
+        )
+    return problems
+
+
+def _with_role(
+    event: Event, registry: Registry, letter: LetterFacts | None, case_id: str | None
+) -> Event:
+    """Fill in the party's role from the case when only its name was given."""
+    if event.party is None or event.party_role is not None:
+        return event
+    obligation = _obligation(registry, letter, case_id)
+    if obligation is None:
+        return event
+    if event.party == obligation.debtor.name:
+        role = PartyRole.DEBTOR
+    elif any(p.name == event.party for p in obligation.joint_debtors):
+        role = PartyRole.JOINT_DEBTOR
+    elif obligation.guarantor(event.party) is not None:
+        role = PartyRole.GUARANTOR
+    else:
+        return event
+    return replace(event, party_role=role)
+
+
 # ---------------------------------------------------------------- prepare
 
 
@@ -319,7 +467,23 @@ def prepare(registry: Registry, drafts: Sequence[Draft], *, today: date) -> Prep
         if kind_value is None or "date" not in draft.values:
             continue  # already reported: nothing to check it against
         kind = EventKind(str(kind_value))
-        field_problems = check_fields(kind, list(dict.fromkeys([*draft.locations, *draft.values])))
+        given = list(dict.fromkeys([*draft.locations, *draft.values]))
+        if draft.origin.source != COMMAND_LINE:
+            # A post office's export fills its columns on every row (a 原因 on a
+            # 妥投 row …): what does not apply to the row's event is left out.
+            ignored = inapplicable(kind, given)
+            for name in ignored:
+                problems.append(
+                    Problem(
+                        f"{label(name)} does not apply to a {kind} event; it is ignored",
+                        draft.locations.get(name, draft.origin),
+                        None,
+                        Severity.WARNING,
+                    )
+                )
+                draft.values.pop(name, None)
+            given = [name for name in given if name not in ignored]
+        field_problems = check_fields(kind, given)
         problems.extend(_to_problem(p, draft, None) for p in field_problems)
         target, problem = resolve(registry, draft, kind, waybills)
         if problem is not None:
@@ -335,16 +499,20 @@ def prepare(registry: Registry, drafts: Sequence[Draft], *, today: date) -> Prep
             letter_no=None if letter is None else letter.letter_no,
             case_id=target.case_id if letter is None else None,
         )
+        logged = registry.events(
+            letter_no=letter.letter_no if letter else None,
+            case_id=None if letter else target.case_id,
+        )
+        event = _on_envelope(event, draft, registry, waybills, logged, batch)
+        party_problems = _party_problems(event, registry, letter, target.case_id)
+        problems.extend(_to_problem(p, draft, target.case_id) for p in party_problems)
+        event = _with_role(event, registry, letter, target.case_id)
         attachments = tuple(
             Attachment(sha256_of(data), path.name, len(data), media_type(path.name))
             for path, data in files
         )
         if attachments:
             event = replace(event, attachments=attachments)
-        logged = registry.events(
-            letter_no=letter.letter_no if letter else None,
-            case_id=None if letter else target.case_id,
-        )
         earlier = [EarlierEvent(index, e) for index, e in logged] + [
             EarlierEvent(None, e)
             for _, e in batch

@@ -276,8 +276,10 @@ def verify_log(
         report.files_checked = len(replay.files)
     if not sources:
         report.notes.append(
-            "no checkpoint has been signed yet, so removing entries from the end cannot be "
-            "detected: run `letters log checkpoint --out FILE` and keep the file elsewhere"
+            "no signed checkpoint is in the database (none was signed yet — or they were "
+            "removed), so removing entries from the end cannot be detected: verify with "
+            "--checkpoint FILE against a checkpoint kept elsewhere, and sign new ones with "
+            "`letters log checkpoint --out FILE`"
         )
     elif not external:
         report.notes.append(

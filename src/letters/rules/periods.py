@@ -189,15 +189,23 @@ def _settle(
         elif rolled != raw:
             if_rolled = rolled
     except HolidayDataUnavailable as unavailable:
-        missing = unavailable.year
         legal = raw
         safe_action = None
         holidays_only = None
         if_rolled = None
-        steps.append(
-            f"{unavailable.year}年的法定节假日数据不可用，未作顺延，按原始日期"
-            f"{format_cn_date(raw)}处理（请补充{unavailable.year}年节假日安排后重新计算）"
-        )
+        if roll:
+            missing = unavailable.year
+            steps.append(
+                f"{unavailable.year}年的法定节假日数据不可用，未作顺延，按原始日期"
+                f"{format_cn_date(raw)}处理（请补充{unavailable.year}年节假日安排后重新计算）"
+            )
+        else:
+            # The last day is certain (no roll applies): only the safe action date,
+            # the last working day before it, needs the missing year's holidays.
+            steps.append(
+                f"该期间不因休息日顺延，最后一日为{format_cn_date(raw)}；{unavailable.year}年的"
+                "法定节假日数据不可用，无法确定此前的最后一个工作日"
+            )
     if missing is None:
         if not roll:
             steps.append("该期间不因休息日顺延")
