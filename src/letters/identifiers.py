@@ -21,13 +21,7 @@ def is_resident_id(number: str) -> bool:
     >>> is_resident_id("310115198003150013"), is_resident_id("310115198002300013")
     (False, False)
     """
-    if len(number) != 18 or not number[:17].isdigit():
-        return False
-    try:
-        ric.get_birth_date(number)
-    except ValidationError:
-        return False
-    return number[-1].upper() == ric.calc_check_digit(number)
+    return looks_like_resident_id(number) and number[-1].upper() == ric.calc_check_digit(number)
 
 
 def looks_like_resident_id(number: str) -> bool:

@@ -7,8 +7,9 @@ exactly it for the letter this case (same data, same template) has.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from pathlib import Path
+from typing import Any
 
 from letters.errors import LettersError, Problem
 from letters.evidence.registry import Registry
@@ -138,17 +139,24 @@ def plan_batch(
     return plan
 
 
+def _is_letter_of(letter: Mapping[str, Any], case: Case, spec: TemplateSpec) -> bool:
+    """Was ``letter`` numbered for exactly this case data and this template?"""
+    return bool(
+        letter["template_id"] == spec.id
+        and letter["case_id"] == case.case_id
+        and letter["case_sha256"] == case_sha256(case)
+        and letter["template_sha256"] == spec.sha256
+    )
+
+
 def registered_for(registry: Registry, spec: TemplateSpec) -> Callable[[Case, Path], bool]:
     """For ``--resume``: is ``path`` a file the registry recorded for the letter
     this case (with exactly this data and template) has?"""
 
     def ours(case: Case, path: Path) -> bool:
-        digest, where = case_sha256(case), str(path.resolve())
+        where = str(path.resolve())
         return any(
-            letter["template_id"] == spec.id
-            and letter["case_sha256"] == digest
-            and letter["template_sha256"] == spec.sha256
-            and any(f["path"] == where for f in letter["files"])
+            _is_letter_of(letter, case, spec) and any(f["path"] == where for f in letter["files"])
             for letter in registry.letters(case.case_id)
         )
 
@@ -163,12 +171,6 @@ def issued_elsewhere(registry: Registry, spec: TemplateSpec) -> Callable[[Case, 
         letter = registry.letter_with_file(sha256_hex(path.read_bytes()))
         if letter is None:
             return None
-        same = (
-            letter["template_id"] == spec.id
-            and letter["case_id"] == case.case_id
-            and letter["case_sha256"] == case_sha256(case)
-            and letter["template_sha256"] == spec.sha256
-        )
-        return None if same else str(letter["letter_no"])
+        return None if _is_letter_of(letter, case, spec) else str(letter["letter_no"])
 
     return issued_as
